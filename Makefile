@@ -1,0 +1,42 @@
+# Two entry points: `make run` (the main job) and `make test` (the full suite).
+# Both create .venv and install the project into it the first time.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# nbgrader's first database-creating run calls `alembic` by name: keep the venv's bin on PATH.
+export PATH := $(abspath $(BIN)):$(PATH)
+
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
+.PHONY: install run test generate check execute clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Regenerate the student release, execute every solution notebook, print a summary table.
+run: $(STAMP)
+	$(BIN)/course run
+
+## Unit tests of lib, graded checks vs stubs and wrong answers, nbval over solutions/, release in sync.
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
+
+generate: $(STAMP)
+	$(BIN)/course generate
+
+check: $(STAMP)
+	$(BIN)/course check
+
+execute: $(STAMP)
+	$(BIN)/course execute
+
+clean:
+	rm -rf $(VENV) *.egg-info
