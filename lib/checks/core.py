@@ -1,0 +1,198 @@
+"""The machinery behind every graded check.
+
+A check runs the student's function on fresh, seeded inputs, compares what comes back with the
+reference in `lib`, and either prints one green line or raises `CheckFailed` with a message that
+names the likely mistake. Typical mistakes are recognised by computing what a typical wrong
+implementation would return (a missing factor 2, a sum instead of a mean, ...) and matching the
+student's answer against those values.
+
+Check cells must not write to stderr (nbgrader scores any stderr output as zero), so the
+student's code runs with warnings silenced; NaN and inf are caught by the comparisons instead.
+"""
+from __future__ import annotations
+
+import copy
+import inspect
+import warnings
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+
+__all__ = ["CheckFailed", "Check"]
+
+GREEN, RESET = "\x1b[32m", "\x1b[0m"
+
+
+class CheckFailed(AssertionError):
+    """A graded check found a problem; the message says what and the likely cause."""
+
+
+def _fmt(value, max_items: int = 6) -> str:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return f"{float(arr):.6g}" if np.issubdtype(arr.dtype, np.number) else repr(value)
+    flat = arr.ravel()
+    body = np.array2string(flat[:max_items], precision=5, separator=", ", suppress_small=False)
+    return body[:-1] + ", ...]" if flat.size > max_items else body
+
+
+def _copy(value):
+    """Deep copy of data arguments; callables (functions, spies) are passed through as they are."""
+    if callable(value) and not isinstance(value, np.ndarray):
+        return value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return copy.deepcopy(value)
+
+
+def _same(a, b) -> bool:
+    """True if two argument snapshots are equal (arrays elementwise, NaN equal to NaN)."""
+    if callable(a):
+        return a is b
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        a, b = np.asarray(a), np.asarray(b)
+        return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    try:
+        return bool(a == b)
+    except Exception:
+        return True  # not comparable (e.g. a callable): nothing to say
+
+
+class Check:
+    """One graded check of one student function.
+
+    Usage inside a check function:
+        c = Check("mse_loss", fn)
+        got = c.call(W, b, X, y)                    # safe call on copies
+        c.close(got, expected, "the loss", mistakes=[("you summed ...", expected * N)])
+        c.done()                                    # prints the green line
+    """
+
+    def __init__(self, name: str, fn: Callable):
+        self.name = name
+        self.fn = fn
+        self.count = 0
+        if not callable(fn):
+            self.fail(f"expected your function `{name}`, got {type(fn).__name__} {fn!r}")
+
+    def fail(self, message: str):
+        raise CheckFailed(f"{self.name}: {message}")
+
+    # -- calling -----------------------------------------------------------------------------
+    def _arg_names(self, args, kwargs) -> list[str]:
+        try:
+            bound = inspect.signature(self.fn).bind(*args, **kwargs)
+            return list(bound.arguments)
+        except (TypeError, ValueError):
+            return [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
+
+    def call(self, *args, **kwargs):
+        """Call the student's function on deep copies of the arguments; return its result.
+
+        Raises CheckFailed if it is not implemented yet, raises an exception, or changes an
+        argument in place.
+        """
+        call_args, call_kwargs = _copy(args), _copy(kwargs)
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                result = self.fn(*call_args, **call_kwargs)
+        except NotImplementedError:
+            raise CheckFailed(
+                f"{self.name}: not implemented yet. Replace `raise NotImplementedError()` with your "
+                f"code, run that cell, then run this check again."
+            ) from None
+        except CheckFailed:
+            raise
+        except Exception as exc:
+            raise CheckFailed(
+                f"{self.name}: your function raised {type(exc).__name__}: {exc}. "
+                f"(The full traceback is above this message.)"
+            ) from exc
+        names = self._arg_names(args, kwargs)
+        given = list(args) + list(kwargs.values())
+        passed = list(call_args) + list(call_kwargs.values())
+        for name, before, after in zip(names, given, passed):
+            if not _same(before, after):
+                self.fail(
+                    f"your function changed its argument `{name}` in place. Leave inputs untouched: "
+                    f"build new arrays (x = x - 1, not x -= 1) or work on a copy (x = x.copy())."
+                )
+        return result
+
+    # -- shapes and values -------------------------------------------------------------------
+    def unpack(self, result, names: Sequence[str]):
+        """Require a tuple/list of len(names) values, e.g. the pair (dW, db)."""
+        pretty = "(" + ", ".join(names) + ")"
+        if not isinstance(result, (tuple, list)) or len(result) != len(names):
+            got = "None (did you forget `return`?)" if result is None else f"{type(result).__name__}"
+            if isinstance(result, (tuple, list)):
+                got += f" of length {len(result)}"
+            self.fail(f"should return {pretty}, got {got}")
+        return tuple(result)
+
+    def array(self, value, what: str, shape: tuple) -> np.ndarray:
+        """Convert value to a float array of the given shape, or fail saying what is off."""
+        if value is None:
+            self.fail(f"{what} is None: did you forget `return`?")
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            self.fail(f"{what} should be numbers, got {type(value).__name__}")
+        if arr.shape != tuple(shape):
+            if shape == () and arr.size == 1:
+                return arr.reshape(())
+            if shape == ():
+                self.fail(f"{what} should be a single number, got an array of shape {arr.shape}: reduce it (e.g. with np.mean)")
+            if len(shape) == 2 and arr.shape == tuple(shape)[::-1]:
+                self.fail(f"{what} has shape {arr.shape} but should be {tuple(shape)}: it looks transposed")
+            self.fail(f"{what} has shape {arr.shape} but should have shape {tuple(shape)}")
+        if not np.all(np.isfinite(arr)):
+            self.fail(f"{what} contains NaN or inf: {_fmt(arr)}")
+        return arr
+
+    def close(
+        self,
+        got,
+        expected,
+        what: str,
+        mistakes: Iterable[tuple[str, object]] = (),
+        rtol: float = 1e-6,
+        atol: float = 1e-8,
+        hint: str = "",
+    ) -> np.ndarray:
+        """Require got == expected within tolerances; otherwise name the first matching mistake.
+
+        mistakes: (message, value) pairs: what a typical wrong implementation returns, and
+        what to tell a student whose answer equals it. hint: added to the generic message.
+        """
+        expected = np.asarray(expected, dtype=np.float64)
+        arr = self.array(got, what, expected.shape)
+        if np.allclose(arr, expected, rtol=rtol, atol=atol):
+            self.count += 1
+            return arr
+        for message, value in mistakes:
+            value = np.asarray(value, dtype=np.float64)
+            if value.shape == arr.shape and np.allclose(arr, value, rtol=rtol, atol=atol):
+                self.fail(f"{what} is wrong: {message}")
+        diff = np.abs(arr - expected)
+        worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
+        where = f" (largest difference at index {tuple(int(i) for i in worst)})" if worst else ""
+        self.fail(
+            f"{what} is wrong: expected {_fmt(expected)}, got {_fmt(arr)}{where}." + (f" {hint}" if hint else "")
+        )
+
+    def require(self, condition: bool, message: str) -> None:
+        """Fail with message unless condition holds; counts as one passed test."""
+        if not condition:
+            self.fail(message)
+        self.count += 1
+
+    def done(self) -> None:
+        print(f"{GREEN}✓ {self.name}: all {self.count} tests passed.{RESET}")

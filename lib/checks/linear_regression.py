@@ -1,0 +1,324 @@
+"""Graded checks for assignment 01 (linear regression).
+
+Each check takes the student's function, runs it on seeded problems against the reference in
+`lib.linear_regression`, and recognises the usual mistakes by name.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import linear_regression as ref
+from .core import Check
+
+__all__ = [
+    "mse_loss",
+    "mse_grad_loop",
+    "mse_grad",
+    "gradient_descent",
+    "minibatch_sgd",
+    "normal_equation",
+    "numerical_hessian",
+    "standardize",
+]
+
+
+def _problem(seed: int, N: int, D: int):
+    """A small regression problem with a non-zero bias and features of different scales."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(N, D)) * rng.uniform(0.5, 3.0, size=D) + rng.normal(size=D)
+    W = rng.normal(size=D)
+    b = float(rng.normal())
+    y = X @ rng.normal(size=D) + 1.5 + 0.3 * rng.normal(size=N)
+    return W, b, X, y
+
+
+_PROBLEMS = [(0, 7, 1), (1, 20, 3), (2, 50, 5)]
+
+
+# -- the loss and its gradient ---------------------------------------------------------------
+def mse_loss(fn) -> None:
+    """Check `mse_loss(W, b, X, y) -> float` on three problems."""
+    c = Check("mse_loss", fn)
+    for seed, N, D in _PROBLEMS:
+        W, b, X, y = _problem(seed, N, D)
+        r = X @ W + b - y
+        expected = ref.mse_loss(W, b, X, y)
+        c.close(
+            c.call(W, b, X, y),
+            expected,
+            "the loss",
+            mistakes=[
+                ("you summed the squared errors; divide by N to get the mean.", expected * N),
+                ("this course's MSE has no 1/2 in front: (1/N) sum (y_hat - y)^2.", expected / 2),
+                ("you returned the square root (the RMSE); the MSE is the mean of the squares.", np.sqrt(expected)),
+                ("that is the mean absolute error; square the residuals instead.", np.mean(np.abs(r))),
+                ("the bias b is missing from the prediction y_hat = X @ W + b.", ref.mse_loss(W, 0.0, X, y)),
+            ],
+        )
+    c.done()
+
+
+def _grad_mistakes(W, b, X, y, dW, db):
+    N = X.shape[0]
+    dW0, db0 = ref.mse_grad(W, 0.0, X, y)
+    return {
+        "dW": [
+            ("it is half the right value: the factor 2 from differentiating the square is missing.", dW / 2),
+            ("it is N times too large: you summed over the samples instead of averaging (divide by N).", dW * N),
+            ("the sign is flipped: d/dW (y_hat - y)^2 = 2 (y_hat - y) x, so the residual is y_hat - y.", -dW),
+            ("the bias b is missing from the residual: use y_hat = X @ W + b.", dW0),
+        ],
+        "db": [
+            ("it is half the right value: the factor 2 from differentiating the square is missing.", db / 2),
+            ("it is N times too large: you summed over the samples instead of averaging (divide by N).", db * N),
+            ("the sign is flipped: d/db (y_hat - y)^2 = 2 (y_hat - y), so the residual is y_hat - y.", -db),
+            ("the bias b is missing from the residual: use y_hat = X @ W + b.", db0),
+        ],
+    }
+
+
+def _check_grad(name: str, fn) -> None:
+    c = Check(name, fn)
+    for seed, N, D in _PROBLEMS:
+        W, b, X, y = _problem(seed, N, D)
+        dW, db = ref.mse_grad(W, b, X, y)
+        got_dW, got_db = c.unpack(c.call(W, b, X, y), ["dW", "db"])
+        m = _grad_mistakes(W, b, X, y, dW, db)
+        c.close(got_dW, dW, "dW", mistakes=m["dW"])
+        c.close(got_db, db, "db", mistakes=m["db"])
+    c.done()
+
+
+def mse_grad_loop(fn) -> None:
+    """Check `mse_grad_loop(W, b, X, y) -> (dW, db)`, the version with explicit loops."""
+    _check_grad("mse_grad_loop", fn)
+
+
+def mse_grad(fn) -> None:
+    """Check the vectorized `mse_grad(W, b, X, y) -> (dW, db)`."""
+    _check_grad("mse_grad", fn)
+
+
+# -- gradient descent ------------------------------------------------------------------------
+def _gd_variant(X, y, lr, num_iters, W0, b0, sign=1.0, sequential=False):
+    """Gradient descent as typical wrong versions write it (ascent, or b's gradient at the new W)."""
+    W, b = np.array(W0, dtype=float), float(b0)
+    for _ in range(num_iters):
+        dW, db = ref.mse_grad(W, b, X, y)
+        W = W - sign * lr * dW
+        if sequential:
+            db = ref.mse_grad(W, b, X, y)[1]
+        b = b - sign * lr * db
+    return W, b
+
+
+class _GradSpy:
+    """Wraps the reference gradient and counts calls, to see that grad_fn is really used."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self, W, b, X, y):
+        self.calls += 1
+        return ref.mse_grad(W, b, X, y)
+
+
+def gradient_descent(fn) -> None:
+    """Check `gradient_descent(X, y, learning_rate, num_iters, grad_fn, W0, b0) -> (W, b, loss_history)`."""
+    c = Check("gradient_descent", fn)
+    _, _, X, y = _problem(3, 30, 2)
+    W0, b0 = np.array([0.5, -0.5]), 0.25
+    for lr, T in [(0.05, 25), (0.01, 7), (0.05, 0)]:
+        spy = _GradSpy()
+        W_ref, b_ref, hist_ref = ref.gradient_descent(X, y, lr, T, W0=W0, b0=b0)
+        got = c.call(X, y, learning_rate=lr, num_iters=T, grad_fn=spy, W0=W0, b0=b0)
+        W, b, hist = c.unpack(got, ["W", "b", "loss_history"])
+        c.require(
+            T == 0 or spy.calls > 0,
+            "grad_fn was never called: compute the gradient with the `grad_fn` argument, so the loop "
+            "and vectorized gradients can be swapped in.",
+        )
+        c.require(
+            spy.calls == T,
+            f"grad_fn was called {spy.calls} times for num_iters={T}: compute the gradient once per update.",
+        )
+        c.require(
+            len(hist) == T + 1,
+            f"loss_history has {len(hist)} entries for num_iters={T}; it needs num_iters + 1: the loss "
+            f"at the starting point, then one after each update.",
+        )
+        zeros_start = ref.gradient_descent(X, y, lr, T)
+        mistakes = [
+            ("W went uphill: gradient descent subtracts learning_rate * gradient.", _gd_variant(X, y, lr, T, W0, b0, sign=-1)[0]),
+            ("W0 was ignored: start from the given W0 and b0.", zeros_start[0]),
+        ]
+        c.close(W, W_ref, f"W after {T} updates", mistakes=mistakes)
+        c.close(
+            b,
+            b_ref,
+            f"b after {T} updates",
+            mistakes=[
+                ("b was updated with a gradient taken after W had already moved: compute dW and db "
+                 "first, then update both.", _gd_variant(X, y, lr, T, W0, b0, sequential=True)[1]),
+                ("b went uphill: gradient descent subtracts learning_rate * gradient.", _gd_variant(X, y, lr, T, W0, b0, sign=-1)[1]),
+                ("b0 was ignored: start from the given W0 and b0.", zeros_start[1]),
+            ],
+        )
+        c.close(hist, hist_ref, "loss_history", hint="Entry t is the full-data MSE after t updates.")
+    c.done()
+
+
+def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False):
+    """Minibatch SGD as typical wrong versions write it."""
+    N = X.shape[0]
+    rng = np.random.default_rng(seed)
+    W, b = np.zeros(X.shape[1]), 0.0
+    order = rng.permutation(N)
+    for epoch in range(epochs):
+        if shuffle == "every" and epoch > 0:
+            order = rng.permutation(N)
+        elif shuffle == "none":
+            order = np.arange(N)
+        stop = N - N % B if drop_last else N
+        for start in range(0, stop, B):
+            idx = order[start : start + B]
+            dW, db = ref.mse_grad(W, b, X[idx], y[idx])
+            W, b = W - lr * dW, b - lr * db
+    return W, b
+
+
+def _require_epoch_history(c: Check, hist, epochs: int) -> None:
+    c.require(
+        len(hist) == epochs + 1,
+        f"loss_history has {len(hist)} entries for num_epochs={epochs}; it needs num_epochs + 1: the "
+        f"full-data loss at the start, then one after each epoch (not one per batch).",
+    )
+
+
+def minibatch_sgd(fn) -> None:
+    """Check `minibatch_sgd(X, y, learning_rate, num_epochs, batch_size, seed) -> (W, b, loss_history)`."""
+    c = Check("minibatch_sgd", fn)
+    _, _, X, y = _problem(4, 23, 2)
+    lr, epochs, seed = 0.02, 4, 3
+    # Full batch first: the order cannot matter, so a mismatch here is about the update itself.
+    W_gd, b_gd, hist_gd = ref.gradient_descent(X, y, lr, epochs)
+    W, b, hist = c.unpack(c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed), ["W", "b", "loss_history"])
+    _require_epoch_history(c, hist, epochs)
+    hint = "With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your gradient_descent."
+    c.close(W, W_gd, "W with batch_size = N", hint=hint)
+    c.close(b, b_gd, "b with batch_size = N", hint=hint)
+    # Then small batches that do not divide N: shuffling and the last partial batch matter.
+    B = 5
+    W_ref, b_ref, hist_ref = ref.minibatch_sgd(X, y, lr, epochs, B, seed=seed)
+    W, b, hist = c.unpack(c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed), ["W", "b", "loss_history"])
+    _require_epoch_history(c, hist, epochs)
+    mistakes = [
+        ("the data was never shuffled: draw order = rng.permutation(N) at the start of every epoch.",
+         _sgd_variant(X, y, lr, epochs, B, seed, shuffle="none")[0]),
+        ("the data was shuffled only once: draw a new order = rng.permutation(N) at the start of every epoch "
+         "(from one rng created before the loop).", _sgd_variant(X, y, lr, epochs, B, seed, shuffle="once")[0]),
+        ("the last, smaller batch was skipped: with N = 23 and batch_size = 5 the fifth batch has 3 samples.",
+         _sgd_variant(X, y, lr, epochs, B, seed, drop_last=True)[0]),
+    ]
+    c.close(W, W_ref, f"W with batch_size = {B}", mistakes=mistakes,
+            hint="Create rng = np.random.default_rng(seed) once, draw order = rng.permutation(N) at the start "
+                 "of each epoch, and take the batches order[0:B], order[B:2B], ... in turn.")
+    c.close(b, b_ref, f"b with batch_size = {B}")
+    c.close(hist, hist_ref, "loss_history")
+    c.done()
+
+
+# -- closed form, curvature, preprocessing ---------------------------------------------------
+def normal_equation(fn) -> None:
+    """Check `normal_equation(X, y) -> (W, b)` against the least-squares solution."""
+    c = Check("normal_equation", fn)
+    for seed, N, D in [(5, 12, 1), (6, 40, 4)]:
+        _, _, X, y = _problem(seed, N, D)
+        W_ref, b_ref = ref.normal_equation(X, y)
+        got = c.call(X, y)
+        if isinstance(got, np.ndarray) and got.shape == (D + 1,):
+            c.fail("return the pair (W, b), not one vector theta: W = theta[:-1], b = theta[-1].")
+        W, b = c.unpack(got, ["W", "b"])
+        W_nobias = np.linalg.lstsq(X, y, rcond=None)[0]
+        c.close(W, W_ref, "W", mistakes=[("the bias is missing: append a column of ones to X so that b is fitted too.", W_nobias)])
+        c.close(b, b_ref, "b")
+    c.done()
+
+
+def _quadratic(x):
+    """The seed notes' q(x1, x2) = x1^2 + 2 x1 x2 + 3 x2^2 + 4 x1 + 5 x2 + 6."""
+    return x[0] ** 2 + 2 * x[0] * x[1] + 3 * x[1] ** 2 + 4 * x[0] + 5 * x[1] + 6
+
+
+def _smooth(x):
+    return np.sin(x[0]) * x[1] ** 2 + np.exp(0.5 * x[2]) + x[0] * x[2]
+
+
+def _smooth_hessian(x):
+    s, co = np.sin(x[0]), np.cos(x[0])
+    return np.array(
+        [
+            [-s * x[1] ** 2, 2 * co * x[1], 1.0],
+            [2 * co * x[1], 2 * s, 0.0],
+            [1.0, 0.0, 0.25 * np.exp(0.5 * x[2])],
+        ]
+    )
+
+
+def numerical_hessian(fn) -> None:
+    """Check `numerical_hessian(f, x) -> H` on the seed's quadratic and a non-quadratic function."""
+    c = Check("numerical_hessian", fn)
+    cases = [
+        (_quadratic, np.array([0.3, -1.2]), np.array([[2.0, 2.0], [2.0, 6.0]]), 1e-4),
+        (_smooth, np.array([0.7, -0.4, 0.2]), _smooth_hessian(np.array([0.7, -0.4, 0.2])), 1e-3),
+    ]
+    for f, x, H, tol in cases:
+        D = x.size
+        got = c.call(f, x)
+        mistakes = [
+            ("only the diagonal was filled: the mixed partials d2f/dxi dxj (i != j) are missing.", np.diag(np.diag(H))),
+            ("it is 4 times too large: with steps of +-h along both axes, divide by 4 h^2.", 4 * H),
+            ("it is 4 times too small: with steps of +-h along both axes, divide by 4 h^2, not 16 h^2 or (2h)^2 * 4.", H / 4),
+            ("the sign is flipped.", -H),
+        ]
+        c.close(got, H, f"the Hessian of a {D}-variable function", mistakes=mistakes, rtol=tol, atol=tol)
+    c.done()
+
+
+def standardize(fn) -> None:
+    """Check `standardize(X_train, X_test) -> (X_train_std, X_test_std)`."""
+    c = Check("standardize", fn)
+    rng = np.random.default_rng(7)
+    scale, shift = np.array([1.0, 10.0, 0.1]), np.array([5.0, -3.0, 100.0])
+    X_train = rng.normal(size=(40, 3)) * scale + shift
+    X_test = rng.normal(size=(15, 3)) * scale * 1.5 + shift + 1.0
+    tr_ref, te_ref = ref.standardize(X_train, X_test)
+    tr, te = c.unpack(c.call(X_train, X_test), ["X_train_std", "X_test_std"])
+    mu = X_train.mean(0)
+    both = np.vstack([X_train, X_test])
+    rows = lambda A: (A - A.mean(1, keepdims=True)) / A.std(1, keepdims=True)
+    c.close(
+        tr,
+        tr_ref,
+        "X_train_std",
+        mistakes=[
+            ("you standardized each sample (row); standardize each feature (column) with axis=0.", rows(X_train)),
+            ("the mean and std came from train and test together: use X_train alone.", (X_train - both.mean(0)) / both.std(0)),
+            ("the features are centred but not scaled: divide by the training standard deviation.", X_train - mu),
+            ("use the population standard deviation (np.std's default ddof=0), as scikit-learn's StandardScaler does.",
+             (X_train - mu) / X_train.std(0, ddof=1)),
+        ],
+    )
+    c.close(
+        te,
+        te_ref,
+        "X_test_std",
+        mistakes=[
+            ("X_test was scaled with its own mean and std: use the training statistics for both sets, "
+             "so nothing about the test set leaks into the model.", (X_test - X_test.mean(0)) / X_test.std(0)),
+            ("the mean and std came from train and test together: use X_train alone.", (X_test - both.mean(0)) / both.std(0)),
+            ("you standardized each sample (row); standardize each feature (column) with axis=0.", rows(X_test)),
+            ("the features are centred but not scaled: divide by the training standard deviation.", X_test - mu),
+        ],
+    )
+    c.done()
