@@ -1,0 +1,66 @@
+"""Execute solution notebooks with nbclient: refresh stored outputs, or run the whole course.
+
+`course execute` writes the outputs back into solutions/ (the stored outputs nbval compares);
+`course run` executes the same way but leaves the files alone and reports a summary table.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+from . import HEADLINE_MIME
+
+CELL_TIMEOUT = 600  # seconds for one cell; notebooks' own budgets are far smaller
+
+
+@dataclass
+class RunResult:
+    """One executed notebook: status is "ok" or "error"; seconds of wall time; headline figures."""
+
+    notebook: str
+    status: str
+    seconds: float
+    headlines: dict = field(default_factory=dict)
+    error: str = ""
+
+
+def headlines_of(nb) -> dict:
+    """The figures the notebook showed with `lib.course.headline`, in order."""
+    found: dict = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if HEADLINE_MIME in data:
+                found.update(data[HEADLINE_MIME])
+    return found
+
+
+def execute_notebook(path: Path, write: bool = False, timeout: int = CELL_TIMEOUT) -> RunResult:
+    """Run every cell of the notebook at path, in its own folder, with a fresh kernel.
+
+    write: store the new outputs in the file (only when every cell succeeded).
+    Returns a RunResult; a failing cell gives status "error" and the error's last line.
+    """
+    path = Path(path)
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    try:
+        client.execute()
+        status, error = "ok", ""
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        status = "error"
+        lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
+        error = lines[-1] if lines else type(exc).__name__
+    seconds = time.perf_counter() - start
+    if write and status == "ok":
+        nbformat.write(nb, path)
+    return RunResult(path.name, status, seconds, headlines_of(nb), error)

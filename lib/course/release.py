@@ -1,0 +1,186 @@
+"""The student release: solutions/ -> assignments/, and the check that the two are in sync.
+
+The release runs nbgrader's own preprocessors, in the order nbgrader's `generate_assignment`
+runs them, minus the two that need a gradebook database (SaveCells) or a header file
+(IncludeHeaderFooter). Working on notebooks in memory keeps `generate` and `check` fast and
+free of a database; `course grade` runs the full nbgrader pipeline in a scratch directory.
+"""
+from __future__ import annotations
+
+import difflib
+import shutil
+from pathlib import Path
+
+import nbformat
+from nbgrader.preprocessors import (
+    CheckCellMetadata,
+    ClearHiddenTests,
+    ClearMarkScheme,
+    ClearOutput,
+    ClearSolutions,
+    ComputeChecksums,
+    LockCells,
+)
+
+from .paths import ROOT, assignment_names, solution_notebooks
+
+# Files a release carries besides notebooks. Python files are excluded on purpose: a
+# jupytext-paired .py file would carry the full solutions into the release.
+RELEASED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".csv", ".txt", ".md"}
+
+_BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
+
+
+class ReleaseError(Exception):
+    """The solutions cannot be released, or the release is out of sync; the message says why."""
+
+
+def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the student version of a solution notebook (the input is not modified)."""
+    nb = nbformat.from_dict(nb)  # deep copy
+    resources: dict = {}
+    for pre in [LockCells(), ClearSolutions(), ClearOutput(), CheckCellMetadata(), ComputeChecksums(),
+                ClearHiddenTests(), ClearMarkScheme(), ComputeChecksums(), CheckCellMetadata()]:
+        nb, resources = pre.preprocess(nb, resources)
+    return nb
+
+
+def _dumps(nb) -> str:
+    return nbformat.writes(nb) + "\n"
+
+
+def expected_release(assignment: str, root: Path = ROOT) -> dict[str, str]:
+    """What generate writes for one assignment: {path relative to assignments/: file text}."""
+    solutions_dir = root / "solutions"
+    folder = solutions_dir / assignment
+    files: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or ".ipynb_checkpoints" in path.parts or "__pycache__" in path.parts:
+            continue
+        rel = path.relative_to(solutions_dir).as_posix()
+        if path.suffix == ".ipynb":
+            files[rel] = _dumps(release_notebook(nbformat.read(path, as_version=4)))
+        elif path.suffix.lower() in RELEASED_SUFFIXES:
+            files[rel] = path.read_text(encoding="utf-8")
+    return files
+
+
+def generate(assignments: list[str] | None = None, root: Path = ROOT) -> list[Path]:
+    """Write assignments/<name>/ from solutions/<name>/ for each name (all when None).
+
+    Stale files in those release folders are removed. Returns the written paths.
+    Raises ReleaseError for an unknown name; nbgrader's errors for invalid cell metadata.
+    """
+    solutions_dir, assignments_dir = root / "solutions", root / "assignments"
+    names = assignments or assignment_names(root)
+    written = []
+    for name in names:
+        if not (solutions_dir / name).is_dir():
+            raise ReleaseError(f"no such assignment: solutions/{name} (have: {', '.join(assignment_names(root))})")
+        files = expected_release(name, root)
+        target = assignments_dir / name
+        if target.exists():
+            shutil.rmtree(target)
+        for rel, text in files.items():
+            out = assignments_dir / rel
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(text, encoding="utf-8")
+            written.append(out)
+    return written
+
+
+def _solution_lines(nb) -> set[str]:
+    """Substantive lines inside solution regions, minus lines that also stand outside them."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        in_region = False
+        whole_cell = meta.get("solution") and cell.cell_type == "markdown"
+        for line in cell.source.splitlines():
+            s = line.strip()
+            if s.startswith(_BEGIN):
+                in_region = True
+                continue
+            if s.startswith(_END):
+                in_region = False
+                continue
+            target = inside if (in_region or whole_cell) else outside
+            target.add(s)
+    return {s for s in inside - outside if len(s) >= 12 and not s.startswith("#")}
+
+
+def _metadata_problems(path: Path, nb) -> list[str]:
+    problems, ids = [], set()
+    graded = 0
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader")
+        if not meta:
+            continue
+        gid = meta.get("grade_id")
+        where = f"{path.as_posix()} cell {i} ({gid or 'no grade_id'})"
+        if not gid:
+            problems.append(f"{where}: nbgrader metadata without a grade_id")
+        elif gid in ids:
+            problems.append(f"{where}: grade_id used twice")
+        ids.add(gid)
+        if meta.get("solution") and cell.cell_type == "code" and _BEGIN not in cell.source:
+            problems.append(f"{where}: solution cell without a '{_BEGIN}' region")
+        if meta.get("grade"):
+            graded += 1
+            if not meta.get("points", 0) > 0:
+                problems.append(f"{where}: graded cell without points")
+            if cell.cell_type == "code" and not meta.get("locked"):
+                problems.append(f"{where}: check cell is not locked")
+    if graded == 0:
+        problems.append(f"{path.as_posix()}: no graded cells")
+    return problems
+
+
+def check(root: Path = ROOT) -> list[str]:
+    """Everything wrong with the release; an empty list means it is in order.
+
+    Stale or missing release files (with a short diff), solution text in assignments/,
+    invalid or missing nbgrader metadata.
+    """
+    solutions_dir, assignments_dir = root / "solutions", root / "assignments"
+    problems: list[str] = []
+    for path in solution_notebooks(root=root):
+        nb = nbformat.read(path, as_version=4)
+        problems += _metadata_problems(path.relative_to(solutions_dir.parent), nb)
+        try:
+            release_notebook(nb)
+        except Exception as exc:  # nbgrader's CheckCellMetadata raises on invalid metadata
+            problems.append(f"{path.relative_to(solutions_dir.parent).as_posix()}: nbgrader rejects it: {exc}")
+    if problems:
+        return problems
+
+    expected: dict[str, str] = {}
+    for name in assignment_names(root):
+        expected.update(expected_release(name, root))
+    actual = {
+        p.relative_to(assignments_dir).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(assignments_dir.rglob("*"))
+        if p.is_file() and ".ipynb_checkpoints" not in p.parts
+    } if assignments_dir.exists() else {}
+    for rel in sorted(expected.keys() - actual.keys()):
+        problems.append(f"assignments/{rel} is missing: run `course generate`")
+    for rel in sorted(actual.keys() - expected.keys()):
+        problems.append(f"assignments/{rel} has no source in solutions/: run `course generate`")
+    for rel in sorted(expected.keys() & actual.keys()):
+        if expected[rel] != actual[rel]:
+            diff = list(difflib.unified_diff(actual[rel].splitlines(), expected[rel].splitlines(),
+                                             f"assignments/{rel}", "generated", n=0, lineterm=""))
+            problems.append(f"assignments/{rel} is stale: run `course generate`\n  " + "\n  ".join(diff[:12]))
+
+    for path in solution_notebooks(root=root):
+        rel = path.relative_to(solutions_dir).as_posix()
+        secret = _solution_lines(nbformat.read(path, as_version=4))
+        text = actual.get(rel, "")
+        released = nbformat.reads(text, as_version=4) if text else None
+        if released is None:
+            continue
+        released_lines = {line.strip() for c in released.cells for line in c.source.splitlines()}
+        leaked = sorted(secret & released_lines)
+        for line in leaked[:5]:
+            problems.append(f"assignments/{rel} leaks solution text: {line!r}")
+    return problems
