@@ -204,7 +204,8 @@ def minibatch_sgd(fn) -> None:
     W_gd, b_gd, hist_gd = ref.gradient_descent(X, y, lr, epochs)
     W, b, hist = c.unpack(c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed), ["W", "b", "loss_history"])
     _require_epoch_history(c, hist, epochs)
-    hint = "With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your gradient_descent."
+    hint = ("With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your "
+            "gradient_descent. (This uses your mse_grad: if its check fails, fix that first.)")
     c.close(W, W_gd, "W with batch_size = N", hint=hint)
     c.close(b, b_gd, "b with batch_size = N", hint=hint)
     # Then small batches that do not divide N: shuffling and the last partial batch matter.

@@ -48,6 +48,38 @@ def _execute(args) -> int:
     return 1 if failed else 0
 
 
+def _grade(args) -> int:
+    from .grade import GradeError, grade
+
+    try:
+        report = grade(args.submission, assignment=args.assignment, timeout=args.timeout, output_dir=args.output)
+    except GradeError as exc:
+        print(f"course grade: {exc}", file=sys.stderr)
+        return 2
+    print(report.to_json() if args.json else report.table())
+    return 0
+
+
+def _run(args) -> int:
+    from .execute import execute_notebook
+    from .release import generate
+
+    generate()
+    print("regenerated assignments/ from solutions/")
+    results = [execute_notebook(p) for p in solution_notebooks()]
+    rows = [(str(p.relative_to(ROOT / "solutions")), r.status, f"{r.seconds:.1f}",
+             ", ".join(f"{k} = {v}" for k, v in r.headlines.items()) or r.error)
+            for p, r in zip(solution_notebooks(), results)]
+    header = ("notebook", "status", "seconds", "headline figures")
+    widths = [max(len(row[i]) for row in rows + [header]) for i in range(3)]
+    fmt = lambda row: "  ".join(f"{c:<{w}}" for c, w in zip(row[:3], widths)) + "  " + row[3]
+    print("\n" + fmt(header))
+    print("  ".join("-" * w for w in widths) + "  " + "-" * 16)
+    for row in rows:
+        print(fmt(row))
+    return 0 if all(r.status == "ok" for r in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +91,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("execute", help="re-run solution notebooks and store their outputs")
     p.add_argument("assignments", nargs="*")
     p.set_defaults(func=_execute)
+    p = sub.add_parser("run", help="regenerate the release, execute every solution notebook, print a summary")
+    p.set_defaults(func=_run)
+    p = sub.add_parser("grade", help="autograde a submitted notebook (the file is only read)")
+    p.add_argument("submission", help="the student's .ipynb")
+    p.add_argument("--assignment", help="folder under solutions/ (default: found from the file name)")
+    p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    p.add_argument("--output", help="folder for the graded notebook and report.json (never the submission's folder)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(func=_grade)
     return parser
 
 
