@@ -80,6 +80,18 @@ def _run(args) -> int:
     return 0 if all(r.status == "ok" for r in results) else 1
 
 
+def _fetch(args) -> int:
+    from ..data.fetch import DatasetFetchError, fetch
+
+    try:
+        for path in fetch(args.name):
+            print(f"ok  {path}")
+    except DatasetFetchError as exc:
+        print(f"course fetch: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", help="folder for the graded notebook and report.json (never the submission's folder)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_grade)
+    p = sub.add_parser("fetch", help="download a dataset into datasets/, checked by SHA-256")
+    p.add_argument("name", choices=["mnist_full", "fashion_mnist", "cifar10"])
+    p.set_defaults(func=_fetch)
     return parser
 
 
