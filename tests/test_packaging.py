@@ -1,0 +1,48 @@
+"""environment.yml and pyproject.toml list the same packages, and the entry points work."""
+import re
+import subprocess
+import sys
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+from lib.course.paths import ROOT
+
+
+def _name(req: str) -> str:
+    return re.split(r"[<>=!~ \[]", req.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_yml_matches_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    # Environment markers (e.g. tomli only before 3.11) do not exist in conda; compare the bounds.
+    wanted = {_name(r): r.split(";")[0] for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
+    conda.pop("python"), conda.pop("pip")
+    assert conda.keys() == wanted.keys()
+    # Same lower bounds too, so the two installs cannot drift apart.
+    for name, req in wanted.items():
+        assert re.sub(r"\s", "", conda[name]) == re.sub(r"\s", "", req), (name, conda[name], req)
+    assert {"pip": ["-e ."]} in env["dependencies"]
+
+
+def test_course_command_and_module_entry_point():
+    out = subprocess.run([sys.executable, "-m", "lib.course", "--help"], capture_output=True, text=True)
+    assert out.returncode == 0
+    for cmd in ("generate", "check", "execute", "run", "grade", "fetch"):
+        assert cmd in out.stdout
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["course"] == "lib.course.cli:main"
+    assert project["requires-python"] == ">=3.10"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "make test" in readme and "make run" in readme
+    commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+    assert commands[-1] == "make test"
