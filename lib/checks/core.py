@@ -85,9 +85,10 @@ class Check:
         raise CheckFailed(f"{self.name}: {message}")
 
     # -- calling -----------------------------------------------------------------------------
-    def _arg_names(self, args, kwargs) -> list[str]:
+    @staticmethod
+    def _arg_names(fn, args, kwargs) -> list[str]:
         try:
-            bound = inspect.signature(self.fn).bind(*args, **kwargs)
+            bound = inspect.signature(fn).bind(*args, **kwargs)
             return list(bound.arguments)
         except (TypeError, ValueError):
             return [f"argument {i + 1}" for i in range(len(args))] + list(kwargs)
@@ -98,11 +99,15 @@ class Check:
         Raises CheckFailed if it is not implemented yet, raises an exception, or changes an
         argument in place.
         """
+        return self.call_with(self.fn, *args, **kwargs)
+
+    def call_with(self, fn: Callable, *args, **kwargs):
+        """Like `call`, for another callable of the student's (e.g. a method of their class)."""
         call_args, call_kwargs = _copy(args), _copy(kwargs)
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
-                result = self.fn(*call_args, **call_kwargs)
+                result = fn(*call_args, **call_kwargs)
         except NotImplementedError:
             raise CheckFailed(
                 f"{self.name}: not implemented yet. Replace `raise NotImplementedError()` with your "
@@ -115,7 +120,7 @@ class Check:
                 f"{self.name}: your function raised {type(exc).__name__}: {exc}. "
                 f"(The full traceback is above this message.)"
             ) from exc
-        names = self._arg_names(args, kwargs)
+        names = self._arg_names(fn, args, kwargs)
         given = list(args) + list(kwargs.values())
         passed = list(call_args) + list(call_kwargs.values())
         for name, before, after in zip(names, given, passed):
@@ -137,8 +142,11 @@ class Check:
             self.fail(f"should return {pretty}, got {got}")
         return tuple(result)
 
-    def array(self, value, what: str, shape: tuple) -> np.ndarray:
-        """Convert value to a float array of the given shape, or fail saying what is off."""
+    def array(self, value, what: str, shape: tuple, nonfinite_hint: str = "") -> np.ndarray:
+        """Convert value to a float array of the given shape, or fail saying what is off.
+
+        nonfinite_hint: the likely cause to name if the value holds NaN or inf.
+        """
         if value is None:
             self.fail(f"{what} is None: did you forget `return`?")
         try:
@@ -154,7 +162,7 @@ class Check:
                 self.fail(f"{what} has shape {arr.shape} but should be {tuple(shape)}: it looks transposed")
             self.fail(f"{what} has shape {arr.shape} but should have shape {tuple(shape)}")
         if not np.all(np.isfinite(arr)):
-            self.fail(f"{what} contains NaN or inf: {_fmt(arr)}")
+            self.fail(f"{what} contains NaN or inf: {_fmt(arr)}" + (f". {nonfinite_hint}" if nonfinite_hint else ""))
         return arr
 
     def close(
@@ -166,6 +174,7 @@ class Check:
         rtol: float = 1e-6,
         atol: float = 1e-8,
         hint: str = "",
+        nonfinite_hint: str = "",
     ) -> np.ndarray:
         """Require got == expected within tolerances; otherwise name the first matching mistake.
 
@@ -173,7 +182,7 @@ class Check:
         what to tell a student whose answer equals it. hint: added to the generic message.
         """
         expected = np.asarray(expected, dtype=np.float64)
-        arr = self.array(got, what, expected.shape)
+        arr = self.array(got, what, expected.shape, nonfinite_hint)
         if np.allclose(arr, expected, rtol=rtol, atol=atol):
             self.count += 1
             return arr
@@ -195,4 +204,5 @@ class Check:
         self.count += 1
 
     def done(self) -> None:
-        print(f"{GREEN}✓ {self.name}: all {self.count} tests passed.{RESET}")
+        tests = "1 test" if self.count == 1 else f"all {self.count} tests"
+        print(f"{GREEN}✓ {self.name}: {tests} passed.{RESET}")
