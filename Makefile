@@ -9,6 +9,9 @@ STAMP  := $(VENV)/.installed
 export PATH := $(abspath $(BIN)):$(PATH)
 
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# Two test workers on two cores: one BLAS thread each, or OpenBLAS threads oversubscribe the
+# cores and the notebooks' training cells run several times slower.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
 .PHONY: install run test generate check execute clean
 
@@ -26,7 +29,7 @@ run: $(STAMP)
 
 ## Unit tests of lib, graded checks vs stubs and wrong answers, nbval over solutions/, release in sync.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
+	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
 
 generate: $(STAMP)

@@ -3,7 +3,7 @@
   course generate [ASSIGNMENT ...]   solutions/ -> assignments/ (student release)
   course check                       fail unless the release is exactly what generate makes
   course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
-  course run                         generate, then execute the whole course; print a summary
+  course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
   course grade SUBMISSION            autograde a student's notebook with nbgrader
   course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
 """
@@ -64,12 +64,14 @@ def _run(args) -> int:
     from .execute import execute_notebook
     from .release import generate
 
-    generate()
+    names = args.assignments or None
+    generate(names)
     print("regenerated assignments/ from solutions/")
-    results = [execute_notebook(p) for p in solution_notebooks()]
+    notebooks = solution_notebooks(names)
+    results = [execute_notebook(p) for p in notebooks]
     rows = [(str(p.relative_to(ROOT / "solutions")), r.status, f"{r.seconds:.1f}",
              ", ".join(f"{k} = {v}" for k, v in r.headlines.items()) or r.error)
-            for p, r in zip(solution_notebooks(), results)]
+            for p, r in zip(notebooks, results)]
     header = ("notebook", "status", "seconds", "headline figures")
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(3)]
     fmt = lambda row: "  ".join(f"{c:<{w}}" for c, w in zip(row[:3], widths)) + "  " + row[3]
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*")
     p.set_defaults(func=_execute)
     p = sub.add_parser("run", help="regenerate the release, execute every solution notebook, print a summary")
+    p.add_argument("assignments", nargs="*", help="only these (default: the whole course)")
     p.set_defaults(func=_run)
     p = sub.add_parser("grade", help="autograde a submitted notebook (the file is only read)")
     p.add_argument("submission", help="the student's .ipynb")
