@@ -1,0 +1,252 @@
+"""Layers with a forward and a backward pass, in the style of CS231n's `layers.py`.
+
+Every forward returns (out, cache); every backward takes (dout, cache) and returns the gradient
+of the loss with respect to each input, with that input's shape. The naive convolution and
+pooling here loop over output positions so that they read like the definitions; the fast
+versions in `fast_layers.py` compute the same numbers with one matrix product.
+
+Sources: CS231n notes "Convolutional Neural Networks" (output size (W - K + 2P)/S + 1, zero
+padding, max pooling); Goodfellow, Bengio & Courville, *Deep Learning* (2016), sections 6.3
+(activations) and 9.1-9.3 (convolution and pooling); the course's seed notes (the worked
+convolution and pooling examples).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+# -- shapes ------------------------------------------------------------------------------------
+def conv_output_size(size: int, kernel: int, pad: int, stride: int, dim: str = "width") -> int:
+    """Output length (size - kernel + 2 pad) / stride + 1 along one dimension.
+
+    Raises ValueError, naming the dimension, if the filter does not fit or the stride does not
+    tile the padded input exactly.
+    """
+    span = size + 2 * pad - kernel
+    if stride < 1:
+        raise ValueError(f"stride must be >= 1, got {stride}")
+    if span < 0:
+        raise ValueError(f"{dim}: a window of {kernel} does not fit in {size} + 2*{pad} padding")
+    if span % stride:
+        raise ValueError(
+            f"{dim}: (size - kernel + 2*pad) / stride = ({size} - {kernel} + 2*{pad}) / {stride} is not a whole "
+            f"number, so the windows do not tile the input; change pad or stride"
+        )
+    return span // stride + 1
+
+
+def _check_conv(x, w, b, conv_param):
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
+    if w.ndim != 4 or w.shape[1] != x.shape[1]:
+        raise ValueError(f"w must be (F, C, HH, WW) with C = {x.shape[1]} to match x {x.shape}, got {w.shape}")
+    if b.shape != (w.shape[0],):
+        raise ValueError(f"b must have shape (F,) = ({w.shape[0]},), got {b.shape}")
+    stride, pad = conv_param.get("stride", 1), conv_param.get("pad", 0)
+    H_out = conv_output_size(x.shape[2], w.shape[2], pad, stride, "height")
+    W_out = conv_output_size(x.shape[3], w.shape[3], pad, stride, "width")
+    return stride, pad, H_out, W_out
+
+
+def _check_pool(x, pool_param):
+    if x.ndim != 4:
+        raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
+    ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
+    return ph, pw, s, conv_output_size(x.shape[2], ph, 0, s, "height"), conv_output_size(x.shape[3], pw, 0, s, "width")
+
+
+# -- affine ------------------------------------------------------------------------------------
+def affine_forward(x, w, b):
+    """Fully connected layer: out = x.reshape(N, D) @ w + b.
+
+    x: (N, d_1, ..., d_k) with D = d_1 * ... * d_k; w: (D, M); b: (M,).
+    Returns out: (N, M) and cache (x, w, b). Raises ValueError if D does not match w.
+    """
+    N = x.shape[0]
+    D = int(np.prod(x.shape[1:]))
+    if w.ndim != 2 or w.shape[0] != D or b.shape != (w.shape[1],):
+        raise ValueError(f"x {x.shape} flattens to D = {D}: w must be (D, M) and b (M,), got w {w.shape}, b {b.shape}")
+    out = x.reshape(N, D) @ w + b
+    return out, (x, w, b)
+
+
+def affine_backward(dout, cache):
+    """Backward pass of `affine_forward`. dout: (N, M). Returns dx (x's shape), dw (D, M), db (M,)."""
+    x, w, b = cache
+    N = x.shape[0]
+    dx = (dout @ w.T).reshape(x.shape)
+    dw = x.reshape(N, -1).T @ dout
+    db = dout.sum(axis=0)
+    return dx, dw, db
+
+
+# -- activations -------------------------------------------------------------------------------
+def relu_forward(x):
+    """ReLU max(0, x), elementwise. Returns out (x's shape) and cache x."""
+    return np.maximum(x, 0), x
+
+
+def relu_backward(dout, cache):
+    """Gradient flows where the input was positive: dx = dout * (x > 0)."""
+    x = cache
+    return dout * (x > 0)
+
+
+def leaky_relu_forward(x, alpha: float = 0.01):
+    """Leaky ReLU: x for x > 0, alpha * x otherwise (Maas et al., 2013). Returns out, cache (x, alpha)."""
+    return np.where(x > 0, x, alpha * x), (x, alpha)
+
+
+def leaky_relu_backward(dout, cache):
+    """dx = dout for x > 0, alpha * dout otherwise."""
+    x, alpha = cache
+    return np.where(x > 0, dout, alpha * dout)
+
+
+def sigmoid(x):
+    """Logistic sigmoid 1 / (1 + e^-x), computed without overflow for large |x|."""
+    e = np.exp(-np.abs(x))  # never overflows
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def sigmoid_forward(x):
+    """Sigmoid, elementwise. Returns out and cache out (the derivative needs only the output)."""
+    out = sigmoid(x)
+    return out, out
+
+
+def sigmoid_backward(dout, cache):
+    """d sigma/dx = sigma (1 - sigma): dx = dout * out * (1 - out)."""
+    out = cache
+    return dout * out * (1 - out)
+
+
+def tanh_forward(x):
+    """tanh, elementwise. Returns out and cache out."""
+    out = np.tanh(x)
+    return out, out
+
+
+def tanh_backward(dout, cache):
+    """d tanh/dx = 1 - tanh^2."""
+    out = cache
+    return dout * (1 - out * out)
+
+
+def softplus_forward(x):
+    """Softplus log(1 + e^x), a smooth ReLU, computed as logaddexp(0, x). Returns out, cache x."""
+    return np.logaddexp(0, x), x
+
+
+def softplus_backward(dout, cache):
+    """d softplus/dx is the sigmoid."""
+    return dout * sigmoid(cache)
+
+
+# -- convolution and pooling (naive) -----------------------------------------------------------
+def conv_forward_naive(x, w, b, conv_param):
+    """Convolution (cross-correlation, as in every deep-learning library), by loops.
+
+    x: (N, C, H, W); w: (F, C, HH, WW); b: (F,); conv_param: {"stride": S, "pad": P}, zero
+    padding of P pixels on every side. Output size H' = (H - HH + 2P)/S + 1, likewise W'.
+    Returns out: (N, F, H', W') and cache (x, w, b, conv_param).
+    Raises ValueError for mismatched shapes or a stride that does not tile the input.
+    """
+    stride, pad, H_out, W_out = _check_conv(x, w, b, conv_param)
+    N, F = x.shape[0], w.shape[0]
+    HH, WW = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out), dtype=np.result_type(x, w))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = xp[n, :, i * stride : i * stride + HH, j * stride : j * stride + WW]
+                    out[n, f, i, j] = np.sum(window * w[f]) + b[f]
+    return out, (x, w, b, conv_param)
+
+
+def conv_backward_naive(dout, cache):
+    """Backward pass of `conv_forward_naive`. dout: (N, F, H', W').
+
+    Every output (n, f, i, j) received window * w[f] + b[f]: it sends dout * w[f] back to its
+    window of the padded input, dout * window to w[f], and dout to b[f], summed over the batch
+    and all positions. Returns dx (N, C, H, W), dw (F, C, HH, WW), db (F,).
+    """
+    x, w, b, conv_param = cache
+    stride, pad = conv_param.get("stride", 1), conv_param.get("pad", 0)
+    N, F, H_out, W_out = dout.shape
+    HH, WW = w.shape[2:]
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    dxp = np.zeros_like(xp, dtype=np.result_type(x, w, dout))
+    dw = np.zeros_like(w, dtype=dxp.dtype)
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs, ws = i * stride, j * stride
+                    g = dout[n, f, i, j]
+                    dxp[n, :, hs : hs + HH, ws : ws + WW] += g * w[f]
+                    dw[f] += g * xp[n, :, hs : hs + HH, ws : ws + WW]
+    db = dout.sum(axis=(0, 2, 3))
+    dx = dxp[:, :, pad : pad + x.shape[2], pad : pad + x.shape[3]]
+    return dx, dw, db
+
+
+def max_pool_forward_naive(x, pool_param):
+    """Max pooling by loops. x: (N, C, H, W); pool_param: {"pool_height", "pool_width", "stride"}.
+
+    Returns out: (N, C, H', W') with H' = (H - pool_height)/stride + 1, and cache (x, pool_param).
+    Raises ValueError if the windows do not tile the input.
+    """
+    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    N, C = x.shape[:2]
+    out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
+    for i in range(H_out):
+        for j in range(W_out):
+            out[:, :, i, j] = x[:, :, i * s : i * s + ph, j * s : j * s + pw].max(axis=(2, 3))
+    return out, (x, pool_param)
+
+
+def max_pool_backward_naive(dout, cache):
+    """Backward pass of max pooling: each window's gradient goes to its maximum only.
+
+    Ties go to the first maximum in row-major order (np.argmax), a valid subgradient.
+    dout: (N, C, H', W'). Returns dx: (N, C, H, W).
+    """
+    x, pool_param = cache
+    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    N, C = x.shape[:2]
+    dx = np.zeros(x.shape, dtype=np.result_type(x, dout))
+    for n in range(N):
+        for c in range(C):
+            for i in range(H_out):
+                for j in range(W_out):
+                    window = x[n, c, i * s : i * s + ph, j * s : j * s + pw]
+                    a, bb = np.unravel_index(np.argmax(window), window.shape)
+                    dx[n, c, i * s + a, j * s + bb] += dout[n, c, i, j]
+    return dx
+
+
+# -- losses on scores --------------------------------------------------------------------------
+def softmax_loss(x, y):
+    """Softmax cross-entropy on scores x: (N, C) with labels y: (N,). Returns (loss, dx), both averaged over N."""
+    shifted = x - x.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    N = x.shape[0]
+    loss = -log_p[np.arange(N), y].mean()
+    dx = np.exp(log_p)
+    dx[np.arange(N), y] -= 1
+    return float(loss), dx / N
+
+
+def svm_loss(x, y):
+    """Multiclass SVM loss (margin 1) on scores x: (N, C). Returns (loss, dx), averaged over N."""
+    N = x.shape[0]
+    rows = np.arange(N)
+    margins = np.maximum(0, x - x[rows, y][:, None] + 1.0)
+    margins[rows, y] = 0
+    loss = margins.sum() / N
+    dx = (margins > 0).astype(x.dtype)
+    dx[rows, y] -= dx.sum(axis=1)
+    return float(loss), dx / N
