@@ -1,0 +1,82 @@
+"""First-order update rules with CS231n's interface: ``next_w, config = rule(w, dw, config)``.
+
+`config` holds the hyperparameters and any state the rule keeps between steps (velocity,
+moment estimates); pass the returned config back in on the next step. Defaults are CS231n's.
+
+Sources: Polyak (1964) momentum in the form of Sutskever et al. (2013); RMSprop from Hinton's
+Coursera lecture 6e (2012); Adam from Kingma & Ba (2015), "Adam: A Method for Stochastic
+Optimization", Algorithm 1, including its bias correction.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _check(w, dw, name):
+    if np.shape(w) != np.shape(dw):
+        raise ValueError(f"{name}: dw has shape {np.shape(dw)} but w has shape {np.shape(w)}")
+
+
+def sgd(w, dw, config=None):
+    """Vanilla SGD: w - learning_rate * dw. config: learning_rate (1e-2)."""
+    _check(w, dw, "sgd")
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    return w - config["learning_rate"] * dw, config
+
+
+def sgd_momentum(w, dw, config=None):
+    """SGD with momentum: v = momentum * v - learning_rate * dw; w + v.
+
+    config: learning_rate (1e-2), momentum (0.9), velocity (zeros like w, kept between steps).
+    """
+    _check(w, dw, "sgd_momentum")
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("momentum", 0.9)
+    v = config.get("velocity", np.zeros_like(w))
+    v = config["momentum"] * v - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def rmsprop(w, dw, config=None):
+    """RMSprop: a running mean of squared gradients scales each coordinate's step.
+
+    cache = decay_rate * cache + (1 - decay_rate) * dw**2; w - learning_rate * dw / (sqrt(cache) + epsilon).
+    config: learning_rate (1e-2), decay_rate (0.99), epsilon (1e-8), cache (zeros like w).
+    """
+    _check(w, dw, "rmsprop")
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-2)
+    config.setdefault("decay_rate", 0.99)
+    config.setdefault("epsilon", 1e-8)
+    cache = config.get("cache", np.zeros_like(w))
+    cache = config["decay_rate"] * cache + (1 - config["decay_rate"]) * dw * dw
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+
+
+def adam(w, dw, config=None):
+    """Adam: momentum on the gradient (m) and RMSprop-style scaling (v), both bias-corrected.
+
+    t += 1; m = beta1 m + (1 - beta1) dw; v = beta2 v + (1 - beta2) dw**2;
+    w - learning_rate * (m / (1 - beta1**t)) / (sqrt(v / (1 - beta2**t)) + epsilon).
+    config: learning_rate (1e-3), beta1 (0.9), beta2 (0.999), epsilon (1e-8), m, v (zeros), t (0).
+    """
+    _check(w, dw, "adam")
+    config = {} if config is None else config
+    config.setdefault("learning_rate", 1e-3)
+    config.setdefault("beta1", 0.9)
+    config.setdefault("beta2", 0.999)
+    config.setdefault("epsilon", 1e-8)
+    config.setdefault("m", np.zeros_like(w))
+    config.setdefault("v", np.zeros_like(w))
+    config.setdefault("t", 0)
+    b1, b2 = config["beta1"], config["beta2"]
+    config["t"] += 1
+    config["m"] = b1 * config["m"] + (1 - b1) * dw
+    config["v"] = b2 * config["v"] + (1 - b2) * dw * dw
+    m_hat = config["m"] / (1 - b1 ** config["t"])
+    v_hat = config["v"] / (1 - b2 ** config["t"])
+    return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
