@@ -70,8 +70,11 @@ def conv_forward_fast(x, w, b, conv_param):
     return np.ascontiguousarray(out), (x.shape, w, cols, conv_param, dtype, Wp)
 
 
-def conv_backward_fast(dout, cache):
-    """Backward pass of `conv_forward_fast`. Returns dx (N, C, H, W), dw (F, C, HH, WW), db (F,)."""
+def conv_backward_fast(dout, cache, compute_dx=True):
+    """Backward pass of `conv_forward_fast`. Returns dx (N, C, H, W), dw (F, C, HH, WW), db (F,).
+
+    compute_dx=False skips dx (returned as None): a network's first layer never needs it.
+    """
     x_shape, w, cols, conv_param, dtype, Wp = cache
     stride, pad = conv_param.get("stride", 1), conv_param.get("pad", 0)
     N, C, H, W = x_shape
@@ -87,6 +90,8 @@ def conv_backward_fast(dout, cache):
         d[:, :, :, :W_out] = dout.transpose(1, 0, 2, 3)
         d = d.reshape(F, N * L)
         dw = (cols @ d.T).T.reshape(w.shape)  # this orientation is ~2x faster in OpenBLAS
+        if not compute_dx:
+            return None, dw, db
         dcols = (w_mat.T @ d).reshape(C, HH, WW, N, L)
         flat = np.zeros((C, N, Hp * Wp + WW - 1), dtype)
         for di in range(HH):  # col2im: each kernel offset is one contiguous slice of the flat rows
@@ -97,6 +102,8 @@ def conv_backward_fast(dout, cache):
     else:
         d = dout.transpose(1, 0, 2, 3).reshape(F, -1)
         dw = (cols @ d.T).T.reshape(w.shape)  # this orientation is ~2x faster in OpenBLAS
+        if not compute_dx:
+            return None, dw, db
         dcols = (w_mat.T @ d).reshape(C, HH, WW, N, H_out, W_out)
         dxp = np.zeros((N, C, Hp, W + 2 * pad), dtype=dtype)
         for di in range(HH):  # col2im: each kernel offset lands on a strided grid of the input

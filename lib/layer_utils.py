@@ -40,8 +40,8 @@ def conv_relu_pool_forward(x, w, b, conv_param, pool_param):
     return out, (conv_cache, relu_cache, pool_cache)
 
 
-def conv_relu_pool_backward(dout, cache):
-    """Backward of `conv_relu_pool_forward`. Returns dx, dw, db."""
+def conv_relu_pool_backward(dout, cache, compute_dx=True):
+    """Backward of `conv_relu_pool_forward`. Returns dx (None if compute_dx is False), dw, db."""
     conv_cache, relu_cache, pool_cache = cache
     ds = max_pool_backward_fast(dout, pool_cache)
-    return conv_backward_fast(relu_backward(ds, relu_cache), conv_cache)
+    return conv_backward_fast(relu_backward(ds, relu_cache), conv_cache, compute_dx=compute_dx)

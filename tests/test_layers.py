@@ -147,3 +147,13 @@ def test_initializer_scales():
     assert abs(he_init((400, 300), g).std() - np.sqrt(2 / 400)) < 0.002
     assert abs(xavier_init((400, 300), g).std() - np.sqrt(2 / 700)) < 0.002
     assert he_init((2, 2), g, np.float32).dtype == np.float32
+
+
+def test_conv_backward_can_skip_dx():
+    x, w, b = rng.normal(size=(2, 1, 9, 9)), rng.normal(size=(3, 1, 3, 3)), rng.normal(size=3)
+    for cp in ({"stride": 1, "pad": 1}, {"stride": 2, "pad": 1}):
+        out, cache = fl.conv_forward_fast(x, w, b, cp)
+        dout = rng.normal(size=out.shape)
+        full = fl.conv_backward_fast(dout, cache)
+        dx, dw, db = fl.conv_backward_fast(dout, cache, compute_dx=False)
+        assert dx is None and np.array_equal(dw, full[1]) and np.array_equal(db, full[2])

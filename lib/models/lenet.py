@@ -90,7 +90,7 @@ class LeNet5:
         da3, grads["W4"], grads["b4"] = affine_relu_backward(da4, c4)
         da2, grads["W3"], grads["b3"] = affine_relu_backward(da3, c3)
         da1, grads["W2"], grads["b2"] = conv_relu_pool_backward(da2, c2)
-        _, grads["W1"], grads["b1"] = conv_relu_pool_backward(da1, c1)
+        _, grads["W1"], grads["b1"] = conv_relu_pool_backward(da1, c1, compute_dx=False)  # nothing before it
         for k in ("W1", "W2", "W3", "W4", "W5"):
             loss += self.reg * float(np.sum(p[k] * p[k]))
             grads[k] = grads[k] + 2 * self.reg * p[k]
