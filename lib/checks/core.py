@@ -36,21 +36,26 @@ def _fmt(value, max_items: int = 6) -> str:
     return body[:-1] + ", ...]" if flat.size > max_items else body
 
 
+_DATA = (np.ndarray, np.generic, int, float, complex, str, bytes, bool, type(None))
+
+
 def _copy(value):
-    """Deep copy of data arguments; callables (functions, spies) are passed through as they are."""
-    if callable(value) and not isinstance(value, np.ndarray):
-        return value
+    """Copy of data arguments (arrays, numbers, lists, tuples, dicts); any other object (a
+    function, a random generator, an environment) is passed through as it is, since using it is
+    the point."""
     if isinstance(value, (list, tuple)):
         return type(value)(_copy(v) for v in value)
     if isinstance(value, dict):
         return {k: _copy(v) for k, v in value.items()}
-    return copy.deepcopy(value)
+    if isinstance(value, _DATA):
+        return copy.deepcopy(value)
+    return value
 
 
 def _same(a, b) -> bool:
     """True if two argument snapshots are equal (arrays elementwise, NaN equal to NaN)."""
-    if callable(a):
-        return a is b
+    if not isinstance(a, (*_DATA, list, tuple, dict)):
+        return a is b  # passed through, not copied: nothing to compare
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a, b = np.asarray(a), np.asarray(b)
         return a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
@@ -104,7 +109,9 @@ class Check:
 
     def call_with(self, fn: Callable, *args, may_change: tuple = (), **kwargs):
         """Like `call`, for another callable of the student's (e.g. a method of their class)."""
-        call_args, call_kwargs = _copy(args), _copy(kwargs)
+        # arguments that may change (e.g. a Q table updated in place) are passed as they are
+        call_args = tuple(a if i in may_change else _copy(a) for i, a in enumerate(args))
+        call_kwargs = {k: v if k in may_change else _copy(v) for k, v in kwargs.items()}
         try:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")

@@ -1,0 +1,188 @@
+"""Graded checks for assignment 06 (tabular Q-learning).
+
+Update functions change Q[s, a] in place (the point of a table), so their checks allow Q to
+change and then compare it with the reference. epsilon_greedy is checked statistically over
+thousands of seeded calls, with thresholds far from what a correct version produces.
+"""
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from ..rl import tabular as ref
+from .core import Check
+
+__all__ = ["epsilon_greedy", "q_learning_update", "sarsa_update", "q_learning_episode"]
+
+
+def epsilon_greedy(fn) -> None:
+    """Check `epsilon_greedy(q_values, epsilon, rng) -> action`."""
+    c = Check("epsilon_greedy", fn)
+    rng = np.random.default_rng(0)
+    q = np.array([0.1, 0.9, 0.3, -0.2])
+    picks = [c.call(q, 0.0, rng) for _ in range(200)]
+    if any(not isinstance(p, (int, np.integer)) for p in picks):
+        c.fail(f"return an int action, got {type(picks[0]).__name__} {picks[0]!r}")
+    c.require(all(p == 1 for p in picks), "with epsilon = 0 every action must be greedy (argmax), but some were not: "
+                                          "explore only with probability epsilon.")
+    picks = np.array([c.call(q, 1.0, rng) for _ in range(4000)])
+    counts = np.bincount(picks, minlength=4)
+    c.require(counts[[0, 2, 3]].min() > 600,
+              f"with epsilon = 1 every action should be chosen at random (counts per action over 4,000 calls: "
+              f"{counts.tolist()}): with probability epsilon pick rng.integers(num_actions).")
+    picks = np.array([c.call(q, 0.2, rng) for _ in range(4000)])
+    greedy_share = np.mean(picks == 1)
+    c.require(0.75 < greedy_share < 0.9,
+              f"with epsilon = 0.2 the greedy action should be taken about 85 % of the time (0.8 + 0.2/4), "
+              f"got {100 * greedy_share:.0f} %.")
+    tied = np.array([0.5, 0.2, 0.5, 0.5])
+    picks = np.array([c.call(tied, 0.0, rng) for _ in range(3000)])
+    counts = np.bincount(picks, minlength=4)
+    c.require(counts[1] == 0 and counts[[0, 2, 3]].min() > 700,
+              f"ties must be broken at random: with values {tied.tolist()} and epsilon = 0 the picks were "
+              f"{counts.tolist()}. np.argmax always returns the first maximum; choose among "
+              f"np.flatnonzero(q == q.max()) with rng.choice.")
+    c.done()
+
+
+def _update_case(seed=1):
+    rng = np.random.default_rng(seed)
+    Q = rng.normal(size=(6, 3))
+    return Q
+
+
+def _check_update(c, call, expected_fn, mistakes_fn, what):
+    """Run the student's update on a fresh Q; compare the whole table and the TD error it returns."""
+    Q = _update_case()
+    Q_ref = Q.copy()
+    delta_ref = expected_fn(Q_ref)
+    Q_student = Q.copy()
+    delta = call(Q_student)
+    mistakes = [(msg, variant(Q.copy())) for msg, variant in mistakes_fn()]
+    c.close(Q_student, Q_ref, f"Q after {what}", mistakes=mistakes)
+    c.close(delta, delta_ref, f"the returned TD error after {what}",
+            hint="Return delta = target - Q[s, a] (computed before the update).")
+
+
+def q_learning_update(fn) -> None:
+    """Check `q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma) -> td_error`, Q changed in place."""
+    c = Check("q_learning_update", fn)
+    for terminated in (False, True):
+        args = (2, 1, 0.7, 4, terminated, 0.3, 0.9)
+
+        def call(Q):
+            return c.call(Q, *args, may_change=(0,))
+
+        def mistakes():
+            def no_cut(Q):
+                Q[2, 1] += 0.3 * (0.7 + 0.9 * Q[4].max() - Q[2, 1])
+                return Q
+
+            def on_target(Q):
+                Q[2, 1] += 0.3 * (0.7 + (0.0 if terminated else 0.9 * Q[4].max()))
+                return Q
+
+            out = [("the step size multiplies the target; it must multiply the TD error: "
+                    "Q[s, a] += alpha * (target - Q[s, a]).", on_target)]
+            if terminated:
+                out.insert(0, ("it bootstrapped from a terminal state: when terminated, the target is just r "
+                               "(there is no next state to value).", no_cut))
+            return out
+
+        _check_update(c, call, lambda Q: ref.q_learning_update(Q, *args), mistakes,
+                      f"a {'terminal' if terminated else 'non-terminal'} step")
+    c.done()
+
+
+def sarsa_update(fn) -> None:
+    """Check `sarsa_update(Q, s, a, r, s_next, a_next, terminated, alpha, gamma) -> td_error`."""
+    c = Check("sarsa_update", fn)
+    for terminated in (False, True):
+        Q0 = _update_case()
+        a_next = int(np.argmin(Q0[4]))  # not the greedy action, so SARSA and Q-learning differ
+        args = (2, 1, 0.7, 4, a_next, terminated, 0.3, 0.9)
+
+        def call(Q):
+            return c.call(Q, *args, may_change=(0,))
+
+        def mistakes():
+            def uses_max(Q):
+                ref.q_learning_update(Q, 2, 1, 0.7, 4, terminated, 0.3, 0.9)
+                return Q
+
+            def no_cut(Q):
+                Q[2, 1] += 0.3 * (0.7 + 0.9 * Q[4, a_next] - Q[2, 1])
+                return Q
+
+            out = [] if terminated else [("it used the max over next actions (that is Q-learning); SARSA uses "
+                                          "Q[s_next, a_next], the action actually taken next.", uses_max)]
+            if terminated:
+                out.append(("it bootstrapped from a terminal state: when terminated, the target is just r.", no_cut))
+            return out
+
+        _check_update(c, call, lambda Q: ref.sarsa_update(Q, *args), mistakes,
+                      f"a {'terminal' if terminated else 'non-terminal'} step")
+    c.done()
+
+
+class _Chain(gym.Env):
+    """A 4-state corridor; action 1 moves right, 0 left; reward 1 on reaching state 3 (terminal)."""
+
+    observation_space = spaces.Discrete(4)
+    action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.s = 0
+        return 0, {}
+
+    def step(self, a):
+        self.s = max(0, min(3, self.s + (1 if a == 1 else -1)))
+        return self.s, float(self.s == 3), self.s == 3, False, {}
+
+
+def _chain_q():
+    Q = np.zeros((4, 2))
+    Q[:, 1] = [0.5, 0.6, 0.7, 0.0]  # greedy: always right
+    Q[3, 0] = 0.9                   # a terminal state's value that must never be used
+    return Q
+
+
+def _episode_variant(env, Q, alpha, gamma, cut_on_truncation=False, bootstrap_terminal=False):
+    s, _ = env.reset()
+    done = False
+    while not done:
+        a = int(np.argmax(Q[s]))
+        s2, r, term, trunc, _ = env.step(a)
+        stop = term or (trunc and cut_on_truncation)
+        target = r + (gamma * Q[s2].max() if (bootstrap_terminal or not stop) else 0.0)
+        Q[s, a] += alpha * (target - Q[s, a])
+        s, done = s2, term or trunc
+    return Q
+
+
+def q_learning_episode(fn) -> None:
+    """Check `q_learning_episode(env, Q, alpha, gamma, epsilon, rng) -> (total_reward, steps)` on a corridor,
+    once with a time limit that truncates the episode before the goal."""
+    c = Check("q_learning_episode", fn)
+    for limit in (None, 2):
+        env = _Chain() if limit is None else gym.wrappers.TimeLimit(_Chain(), max_episode_steps=limit)
+        Q = _chain_q()
+        got = c.call(env, Q, 0.5, 0.9, 0.0, np.random.default_rng(0), may_change=(1,))
+        expected_Q = _chain_q()
+        ref_total, ref_steps = ref.q_learning_episode(env, expected_Q, 0.5, 0.9, 0.0, np.random.default_rng(0))
+        total, steps = c.unpack(got, ["total_reward", "steps"])
+        what = "the corridor" if limit is None else "the corridor cut off by a 2-step time limit"
+        mistakes = [("it bootstrapped from the terminal state: pass `terminated` to the update, the target "
+                     "of the last step is just r.", _episode_variant(env, _chain_q(), 0.5, 0.9, bootstrap_terminal=True))]
+        if limit is not None:
+            mistakes.insert(0, ("the bootstrap was cut at the time limit: a *truncated* episode has not ended, so "
+                                "the last update still uses gamma * max Q[s_next]. Pass `terminated`, not "
+                                "`terminated or truncated`, to q_learning_update.",
+                                _episode_variant(env, _chain_q(), 0.5, 0.9, cut_on_truncation=True)))
+        c.close(Q, expected_Q, f"Q after one episode on {what}", mistakes=mistakes)
+        c.close(total, ref_total, f"the total reward on {what}")
+        c.close(steps, ref_steps, f"the number of steps on {what}",
+                hint="Stop when the step is terminated or truncated.")
+    c.done()

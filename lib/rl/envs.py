@@ -1,0 +1,81 @@
+"""Small gymnasium environments for the course.
+
+CatMouse-v0: a mouse on a grid must fetch the cheese without running into a cat (after the
+course's seed notes on a mouse that learns to fetch cheese while evading a cat). The cats sit
+still, so the mouse's cell is the whole state and tabular methods apply.
+"""
+from __future__ import annotations
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+# actions: 0 up, 1 right, 2 down, 3 left (as in gymnasium's CliffWalking)
+MOVES = np.array([(-1, 0), (0, 1), (1, 0), (0, -1)])
+COLOURS = {"floor": (235, 235, 225), "mouse": (120, 120, 130), "cheese": (250, 200, 40), "cat": (230, 110, 40)}
+
+
+class CatMouseEnv(gym.Env):
+    """Gridworld: the mouse starts at `start`, +1 for reaching the cheese, -1 for a cat's cell
+    (both end the episode), `step_reward` for every other move. Moving into a wall stays put.
+
+    Observation: Discrete(rows * cols), the mouse's cell row * cols + col.
+    Actions: Discrete(4): 0 up, 1 right, 2 down, 3 left.
+    render_mode: None or "rgb_array" (an (rows * 32, cols * 32, 3) uint8 image).
+    The registered id CatMouse-v0 adds a 100-step time limit (truncation).
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+
+    def __init__(self, rows=5, cols=6, start=(4, 0), cheese=(0, 5), cats=((1, 2), (2, 4), (3, 2)),
+                 step_reward=-0.04, render_mode=None):
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        self.rows, self.cols = rows, cols
+        self.start, self.cheese, self.cats = tuple(start), tuple(cheese), {tuple(c) for c in cats}
+        for name, cell in [("start", self.start), ("cheese", self.cheese), *(("cat", c) for c in self.cats)]:
+            if not (0 <= cell[0] < rows and 0 <= cell[1] < cols):
+                raise ValueError(f"{name} {cell} is outside the {rows}x{cols} grid")
+        self.step_reward = step_reward
+        self.render_mode = render_mode
+        self.observation_space = spaces.Discrete(rows * cols)
+        self.action_space = spaces.Discrete(4)
+        self.pos = self.start
+
+    def _obs(self) -> int:
+        return int(self.pos[0] * self.cols + self.pos[1])
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)  # seeds self.np_random; the dynamics themselves are deterministic
+        self.pos = self.start
+        return self._obs(), {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be 0 (up), 1 (right), 2 (down) or 3 (left), got {action!r}")
+        r, c = np.clip(np.array(self.pos) + MOVES[int(action)], 0, [self.rows - 1, self.cols - 1])
+        self.pos = (int(r), int(c))
+        if self.pos == self.cheese:
+            return self._obs(), 1.0, True, False, {"event": "cheese"}
+        if self.pos in self.cats:
+            return self._obs(), -1.0, True, False, {"event": "cat"}
+        return self._obs(), float(self.step_reward), False, False, {}
+
+    def render(self):
+        if self.render_mode != "rgb_array":
+            return None
+        cell = 32
+        img = np.zeros((self.rows * cell, self.cols * cell, 3), np.uint8)
+        img[:] = COLOURS["floor"]
+        def fill(pos, colour, margin):
+            r, c = pos
+            img[r * cell + margin:(r + 1) * cell - margin, c * cell + margin:(c + 1) * cell - margin] = colour
+        for cat in self.cats:
+            fill(cat, COLOURS["cat"], 3)
+        fill(self.cheese, COLOURS["cheese"], 6)
+        fill(self.pos, COLOURS["mouse"], 9)
+        img[::cell, :] = img[:, ::cell] = 200  # grid lines
+        return img
+
+
+gym.register(id="CatMouse-v0", entry_point=CatMouseEnv, max_episode_steps=100)
