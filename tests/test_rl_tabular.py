@@ -89,3 +89,23 @@ def test_cat_mouse_env():
     assert T.evaluate(env, Q, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
     with pytest.raises(ValueError, match="outside"):
         lib.rl.envs.CatMouseEnv(cats=((9, 9),))
+
+
+def test_plot_helpers():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from lib.rl.plots import plot_policy_arrows, plot_returns, plot_value_heatmap, smooth
+
+    np.testing.assert_allclose(smooth([1, 2, 3, 4], 2), [1.5, 2.5, 3.5])
+    with pytest.raises(ValueError, match="k must be"):
+        smooth([1, 2], 3)
+    fig, axes = plt.subplots(1, 3)
+    plot_value_heatmap(np.arange(16) / 15, (4, 4), ax=axes[0])
+    ax = plot_policy_arrows(np.array([2] * 16), (4, 4), ax=axes[1], skip={5, 15})
+    assert len(ax.patches) == 14  # one arrow per state not skipped
+    plot_returns({"a": np.arange(30.0)}, k=5, ax=axes[2])
+    assert len(axes[2].lines) == 1 and len(axes[2].lines[0].get_xdata()) == 26
+    plt.close(fig)
