@@ -6,21 +6,13 @@ from lib import fast_layers as fl
 from lib import layers as L
 from lib import layer_utils as lu
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
+from lib.checks.cnn_layers import SEED_B, SEED_OUT, SEED_W, SEED_X
 from lib.initializers import fans, he_init, xavier_init
 
 rng = np.random.default_rng(0)
 
-# The seed notes' worked convolution: a 5x5x3 input, zero-padded to 7x7x3, two 3x3x3 filters with
-# biases 1 and 0, stride 2, and the 3x3x2 output volume they print.
-SEED_X = np.array([[[[0, 1, 2, 0, 1], [2, 0, 1, 0, 0], [0, 0, 2, 2, 1], [2, 2, 0, 1, 0], [1, 2, 0, 0, 0]],
-                    [[0, 0, 1, 0, 0], [0, 1, 1, 2, 1], [0, 2, 1, 0, 0], [2, 1, 2, 1, 0], [2, 1, 1, 1, 2]],
-                    [[1, 0, 1, 2, 2], [0, 1, 2, 0, 1], [0, 1, 0, 2, 2], [0, 1, 1, 2, 0], [2, 2, 2, 1, 1]]]], float)
-SEED_W = np.array([[[[-1, 0, 1], [0, 1, 0], [0, -1, -1]], [[0, -1, -1], [-1, 1, -1], [0, -1, 1]],
-                    [[0, -1, 1], [0, 0, -1], [0, 1, -1]]],
-                   [[[1, 1, 0], [-1, -1, 0], [1, 1, -1]], [[0, -1, 0], [-1, 0, -1], [-1, -1, 1]],
-                    [[1, 0, 0], [-1, -1, 0], [1, -1, -1]]]], float)
-SEED_B = np.array([1.0, 0.0])
-SEED_OUT = np.array([[[[-1, 4, 2], [-8, -8, 0], [1, -4, 1]], [[1, -4, -9], [-2, -7, -6], [-4, -7, 0]]]], float)
+# The seed notes' worked convolution (5x5x3 input padded to 7x7x3, two 3x3x3 filters, biases 1
+# and 0, stride 2, and the 3x3x2 output they print) lives with the checks that grade it.
 # The seed's max-pooling example: two 4x4 channels, 2x2 windows, stride 1.
 POOL_X = np.array([[[[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
                     [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]]]], float)
