@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..layers import svm_loss
 from ._validate import check_linear_inputs
 
 DELTA = 1.0
@@ -44,17 +45,10 @@ def svm_loss_naive(W, X, y, reg):
 def svm_loss_vectorized(W, X, y, reg):
     """Multiclass SVM loss and gradient without loops: same inputs and outputs as `svm_loss_naive`.
 
-    With M the (N, C) indicator of positive margins, and each correct-class entry set to minus
-    the number of positive margins in its row, dW = X^T M / N + 2 reg W (CS231n's X^T Q form).
+    The hinge on the scores S = X W is `layers.svm_loss` (its gradient dS is CS231n's Q / N, with
+    each correct-class entry minus the number of positive margins in its row); then
+    dW = X^T dS + 2 reg W.
     """
     check_linear_inputs(W, X, y, reg)
-    N = X.shape[0]
-    rows = np.arange(N)
-    scores = X @ W
-    margins = np.maximum(0.0, scores - scores[rows, y][:, None] + DELTA)
-    margins[rows, y] = 0.0
-    loss = margins.sum() / N + reg * np.sum(W * W)
-    Q = (margins > 0).astype(X.dtype)
-    Q[rows, y] = -Q.sum(axis=1)
-    dW = X.T @ Q / N + 2 * reg * W
-    return float(loss), dW
+    data_loss, dscores = svm_loss(X @ W, y)
+    return data_loss + reg * float(np.sum(W * W)), X.T @ dscores + 2 * reg * W
