@@ -76,18 +76,33 @@ def _svm_without_correct_column(W, X, y, reg):
     return X.T @ Q / N + 2 * reg * W
 
 
-def _check_svm(name: str, fn) -> None:
-    c = Check(name, fn)
+def _check_loss_cases(c: Check, ref_fn, extra_mistakes) -> None:
+    """The shared part of the SVM and softmax checks: seeded problems with and without reg.
+
+    extra_mistakes(W, X, y, reg, loss, dW) -> (loss mistakes, dW mistakes) specific to the loss,
+    tried before the regularization and averaging mistakes common to both.
+    """
     for seed, reg in _CASES:
         W, X, y = _problem(seed)
-        loss, dW = _ref_svm(W, X, y, reg)
+        loss, dW = ref_fn(W, X, y, reg)
         got_loss, got_dW = c.unpack(c.call(W, X, y, reg), ["loss", "dW"])
-        loss_m, dW_m = _reg_mistakes(_ref_svm, W, X, y, reg, loss, dW)
-        loss_m.insert(0, ("the correct class was counted in the margin sum: skip j == y[i] (it adds delta = 1 per sample).", loss + 1.0))
-        dW_m.insert(0, ("the correct-class column misses its -X[i] terms: for every positive margin, "
-                        "subtract X[i] from dW[:, y[i]] as well as adding it to dW[:, j].", _svm_without_correct_column(W, X, y, reg)))
-        c.close(got_loss, loss, f"the loss (reg={reg})", mistakes=loss_m, rtol=1e-9, atol=1e-12)
-        c.close(got_dW, dW, f"dW (reg={reg})", mistakes=dW_m, rtol=1e-9, atol=1e-12)
+        loss_m, dW_m = _reg_mistakes(ref_fn, W, X, y, reg, loss, dW)
+        extra_loss, extra_dW = extra_mistakes(W, X, y, reg, loss, dW)
+        c.close(got_loss, loss, f"the loss (reg={reg})", mistakes=extra_loss + loss_m, rtol=1e-9, atol=1e-12)
+        c.close(got_dW, dW, f"dW (reg={reg})", mistakes=extra_dW + dW_m, rtol=1e-9, atol=1e-12)
+
+
+def _svm_mistakes(W, X, y, reg, loss, dW):
+    return (
+        [("the correct class was counted in the margin sum: skip j == y[i] (it adds delta = 1 per sample).", loss + 1.0)],
+        [("the correct-class column misses its -X[i] terms: for every positive margin, "
+          "subtract X[i] from dW[:, y[i]] as well as adding it to dW[:, j].", _svm_without_correct_column(W, X, y, reg))],
+    )
+
+
+def _check_svm(name: str, fn) -> None:
+    c = Check(name, fn)
+    _check_loss_cases(c, _ref_svm, _svm_mistakes)
     c.done()
 
 
@@ -122,17 +137,14 @@ def _softmax_without_onehot(W, X, y, reg):
     return X.T @ P / X.shape[0] + 2 * reg * W
 
 
+def _softmax_mistakes(W, X, y, reg, loss, dW):
+    return [], [("the -1 at the correct class is missing: the gradient of the scores is "
+                 "p - onehot(y), so subtract 1 from p[i, y[i]].", _softmax_without_onehot(W, X, y, reg))]
+
+
 def _check_softmax(name: str, fn) -> None:
     c = Check(name, fn)
-    for seed, reg in _CASES:
-        W, X, y = _problem(seed)
-        loss, dW = _ref_softmax_loss(W, X, y, reg)
-        got_loss, got_dW = c.unpack(c.call(W, X, y, reg), ["loss", "dW"])
-        loss_m, dW_m = _reg_mistakes(_ref_softmax_loss, W, X, y, reg, loss, dW)
-        dW_m.insert(0, ("the -1 at the correct class is missing: the gradient of the scores is "
-                        "p - onehot(y), so subtract 1 from p[i, y[i]].", _softmax_without_onehot(W, X, y, reg)))
-        c.close(got_loss, loss, f"the loss (reg={reg})", mistakes=loss_m, rtol=1e-9, atol=1e-12)
-        c.close(got_dW, dW, f"dW (reg={reg})", mistakes=dW_m, rtol=1e-9, atol=1e-12)
+    _check_loss_cases(c, _ref_softmax_loss, _softmax_mistakes)
     # Every score near 1000 (a large bias, through a constant feature): exp overflows unless
     # each row is shifted by its maximum; the differences between scores, and the loss, stay small.
     W, X, y = _problem(3)
