@@ -46,6 +46,15 @@ def class_templates(W, class_names, image_shape, title: str = "Learned weights, 
     return fig
 
 
+def annotate_cells(ax, grid, fmt: str = "{:.3f}", fontsize: int = 9):
+    """Write each value of a 2-D grid into its imshow cell: dark text on the bright half of the
+    colour map (viridis), light text on the dark half."""
+    grid = np.asarray(grid, dtype=float)
+    middle = (grid.min() + grid.max()) / 2
+    for (r, c), v in np.ndenumerate(grid):
+        ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=fontsize, color="k" if v > middle else "w")
+
+
 def search_heatmap(results, learning_rates, regs, title: str = "Validation accuracy"):
     """results: {(lr, reg): accuracy}. A heatmap with learning rates down and regs across, values written in."""
     grid = np.array([[results[(lr, reg)] for reg in regs] for lr in learning_rates])
@@ -54,9 +63,6 @@ def search_heatmap(results, learning_rates, regs, title: str = "Validation accur
     ax.set_xticks(range(len(regs)), [f"{r:g}" for r in regs])
     ax.set_yticks(range(len(learning_rates)), [f"{lr:g}" for lr in learning_rates])
     ax.set(xlabel="regularization strength", ylabel="learning rate", title=title)
-    for i in range(len(learning_rates)):
-        for j in range(len(regs)):
-            bright = grid[i, j] > (grid.min() + grid.max()) / 2  # dark text on the bright end of viridis
-            ax.text(j, i, f"{grid[i, j]:.3f}", ha="center", va="center", color="k" if bright else "w", fontsize=9)
+    annotate_cells(ax, grid)
     fig.colorbar(im, ax=ax)
     return fig

@@ -9,6 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ..vis import annotate_cells
+
 FROZENLAKE_DELTAS = [(0, -1), (1, 0), (0, 1), (-1, 0)]  # (d_row, d_col) for left, down, right, up
 UP_RIGHT_DOWN_LEFT = [(-1, 0), (0, 1), (1, 0), (0, -1)]
 
@@ -36,9 +38,7 @@ def plot_value_heatmap(V, shape, ax=None, title: str = "State values", fmt: str 
     ax = ax or plt.gca()
     grid = np.asarray(V, dtype=float).reshape(shape)
     im = ax.imshow(grid, cmap="viridis")
-    for (r, c), v in np.ndenumerate(grid):
-        bright = v > (grid.min() + grid.max()) / 2
-        ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=8, color="k" if bright else "w")
+    annotate_cells(ax, grid, fmt, fontsize=8)
     ax.set(title=title, xticks=[], yticks=[])
     plt.colorbar(im, ax=ax, fraction=0.046)
     return ax
