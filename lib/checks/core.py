@@ -43,6 +43,8 @@ def _copy(value):
     """Copy of data arguments (arrays, numbers, lists, tuples, dicts); any other object (a
     function, a random generator, an environment) is passed through as it is, since using it is
     the point."""
+    if isinstance(value, tuple) and hasattr(value, "_fields"):  # a NamedTuple such as a replay Batch
+        return type(value)(*(_copy(v) for v in value))
     if isinstance(value, (list, tuple)):
         return type(value)(_copy(v) for v in value)
     if isinstance(value, dict):

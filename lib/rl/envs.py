@@ -3,6 +3,11 @@
 CatMouse-v0: a mouse on a grid must fetch the cheese without running into a cat (after the
 course's seed notes on a mouse that learns to fetch cheese while evading a cat). The cats sit
 still, so the mouse's cell is the whole state and tabular methods apply.
+
+Catch-v0: a fruit falls down a small grid and a basket on the bottom row must catch it (the
+"catch the falling fruit" game of the course's seed notes, after Eder Santana's "Keras plays
+catch"; DeepMind's bsuite has a 10x5 version). The observation is the picture itself, so a
+convolutional Q-network has to learn where things are.
 """
 from __future__ import annotations
 
@@ -79,3 +84,70 @@ class CatMouseEnv(gym.Env):
 
 
 gym.register(id="CatMouse-v0", entry_point=CatMouseEnv, max_episode_steps=100)
+
+
+class CatchEnv(gym.Env):
+    """Catch the falling fruit with a basket.
+
+    Grid rows x cols (default 10 x 10). A fruit starts in a random column of the top row and falls
+    one row per step; the basket, `basket` cells wide (default 3), sits on the bottom row with a
+    random start. Each step the basket moves (0 left, 1 stay, 2 right; it stops at the walls),
+    then the fruit falls. When the fruit reaches the bottom row the episode terminates with
+    reward +1 if the basket is under it, -1 otherwise; every other step gives 0. An episode is
+    rows - 1 steps, and every fruit can be caught.
+    Observation: Box(0, 1, (1, rows, cols), float32), 1 where the fruit and the basket are.
+    render_mode: None or "rgb_array" (an (rows * 24, cols * 24, 3) uint8 image).
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
+
+    def __init__(self, rows: int = 10, cols: int = 10, basket: int = 3, render_mode=None):
+        if render_mode not in (None, "rgb_array"):
+            raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
+        if rows < 3 or cols < 3:
+            raise ValueError(f"the grid must be at least 3x3, got rows={rows}, cols={cols}")
+        if not 1 <= basket <= cols or basket % 2 == 0:
+            raise ValueError(f"basket must be an odd width between 1 and cols={cols}, got {basket}")
+        self.rows, self.cols, self.half = rows, cols, basket // 2
+        self.render_mode = render_mode
+        self.observation_space = spaces.Box(0.0, 1.0, (1, rows, cols), np.float32)
+        self.action_space = spaces.Discrete(3)
+        self.fruit_row, self.fruit_col, self.basket_col = 0, 0, self.half
+
+    def _obs(self) -> np.ndarray:
+        img = np.zeros((1, self.rows, self.cols), np.float32)
+        img[0, self.fruit_row, self.fruit_col] = 1.0
+        img[0, -1, self.basket_col - self.half:self.basket_col + self.half + 1] = 1.0
+        return img
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.fruit_row = 0
+        self.fruit_col = int(self.np_random.integers(self.cols))
+        self.basket_col = int(self.np_random.integers(self.half, self.cols - self.half))
+        return self._obs(), {}
+
+    def step(self, action):
+        if not self.action_space.contains(action):
+            raise ValueError(f"action must be 0 (left), 1 (stay) or 2 (right), got {action!r}")
+        self.basket_col = int(np.clip(self.basket_col + int(action) - 1, self.half, self.cols - 1 - self.half))
+        self.fruit_row += 1
+        if self.fruit_row < self.rows - 1:
+            return self._obs(), 0.0, False, False, {}
+        caught = abs(self.fruit_col - self.basket_col) <= self.half
+        return self._obs(), 1.0 if caught else -1.0, True, False, {"caught": caught}
+
+    def render(self):
+        if self.render_mode != "rgb_array":
+            return None
+        cell = 24
+        img = np.full((self.rows * cell, self.cols * cell, 3), 245, np.uint8)
+        r, c = self.fruit_row, self.fruit_col
+        img[r * cell + 4:(r + 1) * cell - 4, c * cell + 4:(c + 1) * cell - 4] = (220, 50, 50)
+        lo, hi = self.basket_col - self.half, self.basket_col + self.half + 1
+        img[(self.rows - 1) * cell + 6:, lo * cell + 1:hi * cell - 1] = (90, 60, 30)
+        img[::cell, :] = img[:, ::cell] = 215  # grid lines
+        return img
+
+
+gym.register(id="Catch-v0", entry_point=CatchEnv)

@@ -1,0 +1,212 @@
+"""DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent, Catch."""
+import gymnasium as gym
+import numpy as np
+import pytest
+from gymnasium import spaces
+from gymnasium.utils.env_checker import check_env
+
+from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
+from lib.rl import dqn as D
+from lib.rl.envs import CatchEnv
+from lib.rl.replay import Batch, ReplayBuffer
+
+
+def batch_for(net, n=5, seed=0):
+    rng = np.random.default_rng(seed)
+    shape = (n, *net.obs_shape)
+    return Batch(rng.normal(size=shape), rng.integers(0, net.num_actions, n), rng.normal(size=n),
+                 rng.normal(size=shape), np.arange(n) % 2 == 0, np.arange(n), rng.uniform(0.2, 1.0, n))
+
+
+NETS = {
+    "mlp": dict(obs_shape=(4,), num_actions=3, hidden=(6, 5)),
+    "dueling": dict(obs_shape=(4,), num_actions=3, hidden=(6,), dueling=True),
+    "cnn": dict(obs_shape=(1, 6, 6), num_actions=3, convs=((2, 3, 1, 1), (3, 2, 2, 0)), hidden=(4,)),
+}
+
+
+@pytest.mark.parametrize("kind", NETS)
+def test_q_network_backward_matches_numerical_gradient(kind):
+    net = D.QNetwork(**NETS[kind], dtype=np.float64, seed=1)
+    for k in net.params:  # larger weights than the init so no head is ~0
+        net.params[k] += np.random.default_rng(2).normal(scale=0.3, size=net.params[k].shape)
+    x = batch_for(net).obs
+    dq = np.random.default_rng(3).normal(size=(x.shape[0], net.num_actions))
+    q, cache = net.forward(x)
+    grads = net.backward(dq, cache)
+    assert q.shape == (5, 3) and grads.keys() == net.params.keys()
+    for k, p in net.params.items():
+        num = eval_numerical_gradient_array(lambda _: net.forward(x)[0], p, dq)
+        assert rel_error(grads[k], num) < 1e-6, k
+
+
+def test_dueling_aggregate_uses_the_mean_and_keeps_value_identifiable():
+    v, a = np.array([[2.0]]), np.array([[1.0, 3.0, 5.0]])
+    np.testing.assert_allclose(D.dueling_aggregate(v, a), [[0.0, 2.0, 4.0]])
+    np.testing.assert_allclose(D.dueling_aggregate(v, a + 7.0), D.dueling_aggregate(v, a))
+
+
+def test_q_network_rejects_wrong_observations():
+    net = D.QNetwork((4,), 2)
+    with pytest.raises(ValueError, match=r"\(N, 4\)"):
+        net.forward(np.zeros((3, 5)))
+    with pytest.raises(ValueError, match="C, H, W"):
+        D.QNetwork((4,), 2, convs=((2, 3, 1, 1),))
+
+
+def test_huber_loss_values_and_gradient_beyond_one():
+    x, y = np.array([0.5, 3.0, -2.0]), np.zeros(3)
+    loss, dx = D.huber_loss(x, y)
+    assert loss == pytest.approx((0.125 + 2.5 + 1.5) / 3)
+    np.testing.assert_allclose(dx, np.array([0.5, 1.0, -1.0]) / 3)  # slope +-1 outside |d| <= 1
+    w = np.array([1.0, 0.5, 2.0])
+    loss_w, dx_w = D.huber_loss(x, y, w)
+    assert loss_w == pytest.approx((0.125 + 1.25 + 3.0) / 3)
+    rng = np.random.default_rng(0)
+    x = rng.normal(scale=2, size=7)
+    num = eval_numerical_gradient(lambda v: D.huber_loss(v, np.zeros(7))[0], x)
+    assert rel_error(D.huber_loss(x, np.zeros(7))[1], num) < 1e-7
+    with pytest.raises(ValueError, match="same shape"):
+        D.huber_loss(np.zeros(3), np.zeros(4))
+
+
+def test_td_targets_cut_only_where_terminated():
+    r, term = np.array([1.0, 1.0]), np.array([False, True])
+    q_next = np.array([[0.0, 2.0], [5.0, 1.0]])
+    np.testing.assert_allclose(D.td_targets(r, term, q_next, 0.9), [1 + 0.9 * 2, 1.0])
+    with pytest.raises(ValueError, match="gamma"):
+        D.td_targets(r, term, q_next, 1.5)
+
+
+def test_double_dqn_selects_online_and_evaluates_target():
+    r, term = np.zeros(2), np.array([False, False])
+    online = np.array([[1.0, 0.0], [0.0, 1.0]])
+    target = np.array([[3.0, 10.0], [7.0, 2.0]])
+    np.testing.assert_allclose(D.double_dqn_targets(r, term, online, target, 1.0), [3.0, 2.0])
+    np.testing.assert_allclose(D.td_targets(r, term, target, 1.0), [10.0, 7.0])  # vanilla: the larger
+
+
+@pytest.mark.parametrize("double", [False, True])
+def test_dqn_loss_gradient_is_the_gradient_of_its_loss(double):
+    net = D.QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=0)
+    target = D.QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=5)
+    for k in net.params:
+        net.params[k] = net.params[k] + np.random.default_rng(1).normal(scale=0.5, size=net.params[k].shape)
+    b = batch_for(net)
+    loss, grads, td = D.dqn_loss(net, target, b, 0.9, double=double)
+    q = net.q_values(b.obs)[np.arange(5), b.actions]
+    target_q = target.q_values(b.next_obs)
+    if double:
+        y = D.double_dqn_targets(b.rewards, b.terminated, net.q_values(b.next_obs), target_q, 0.9)
+    else:
+        y = D.td_targets(b.rewards, b.terminated, target_q, 0.9)
+    np.testing.assert_allclose(td, y - q)
+    for k, p in net.params.items():
+        # hold the target fixed (it is a constant in DQN) while differentiating the loss
+        f = lambda _: D.huber_loss(net.q_values(b.obs)[np.arange(5), b.actions], y, b.weights)[0]
+        assert rel_error(grads[k], eval_numerical_gradient(f, p)) < 1e-6, k
+
+
+def test_clip_updates_and_schedule():
+    g = {"a": np.array([3.0]), "b": np.array([4.0])}
+    clipped, norm = D.clip_grad_norm(g, 1.0)
+    assert norm == pytest.approx(5.0) and np.sqrt(clipped["a"] ** 2 + clipped["b"] ** 2) == pytest.approx(1.0, rel=1e-5)
+    assert g["a"][0] == 3.0  # inputs untouched
+    same, _ = D.clip_grad_norm(g, 10.0)
+    np.testing.assert_array_equal(same["b"], g["b"])
+    t, s = {"w": np.zeros(2)}, {"w": np.ones(2)}
+    D.soft_update(t, s, 0.1)
+    np.testing.assert_allclose(t["w"], 0.1)
+    D.hard_update(t, s)
+    np.testing.assert_allclose(t["w"], 1.0)
+    assert s["w"] is not t["w"]
+    assert D.linear_schedule(0, 1.0, 0.1, 100) == 1.0
+    assert D.linear_schedule(50, 1.0, 0.1, 100) == pytest.approx(0.55)
+    assert D.linear_schedule(500, 1.0, 0.1, 100) == pytest.approx(0.1)
+
+
+class Corridor(gym.Env):
+    """Positions 0..4 as one-hot vectors; action 1 moves right, 0 left; +1 at position 4 (terminal).
+    A time limit of 8 steps truncates."""
+
+    observation_space = spaces.Box(0.0, 1.0, (5,), np.float32)
+    action_space = spaces.Discrete(2)
+
+    def _obs(self):
+        o = np.zeros(5, np.float32)
+        o[self.pos] = 1
+        return o
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.pos, self.t = 0, 0
+        return self._obs(), {}
+
+    def step(self, a):
+        self.pos, self.t = max(0, min(4, self.pos + (1 if a == 1 else -1))), self.t + 1
+        return self._obs(), float(self.pos == 4), self.pos == 4, self.t >= 8 and self.pos != 4, {}
+
+
+def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
+    env, net, buf = Corridor(), D.QNetwork((5,), 2, hidden=(4,)), ReplayBuffer(20, (5,))
+    obs, _ = env.reset(seed=0)
+    rng = np.random.default_rng(0)
+    for _ in range(8):  # epsilon = 1: a random walk, which here ends by truncation (seeded)
+        obs_next, r, term, trunc = D.collect_transition(env, obs, net, 1.0, rng, buf)
+        if term or trunc:
+            break
+        obs = obs_next
+    last = len(buf) - 1
+    assert trunc and not term
+    assert buf.terminated[last] == term  # truncation is stored as not terminated
+    np.testing.assert_array_equal(buf.next_obs[last], obs_next)
+
+
+def test_agent_learns_the_corridor():
+    env = Corridor()
+    net = D.QNetwork((5,), 2, hidden=(16,), seed=0)
+    agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, buffer_size=2000, learning_starts=100,
+                       target_update_interval=50, eps_decay_steps=500, seed=0)
+    hist = agent.train(1500, progress=False)
+    assert len(hist.episode_returns) > 10 and hist.train_seconds > 0
+    assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
+    q = net.q_values(np.eye(5, dtype=np.float32)[:4])
+    assert np.all(q[:, 1] > q[:, 0])  # right is better everywhere
+    np.testing.assert_allclose(q[:, 1], 0.9 ** np.arange(3, -1, -1), atol=0.15)  # V = gamma^(steps to go - 1)
+
+
+@pytest.mark.parametrize("kw", [dict(double=True), dict(prioritized=True), dict(tau=0.05)])
+def test_agent_variants_run_and_learn(kw):
+    env, net = Corridor(), D.QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
+    agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, learning_starts=100,
+                       target_update_interval=50, eps_decay_steps=500, seed=1, **kw)
+    agent.train(1500, progress=False)
+    assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
+
+
+def test_agent_rejects_a_mismatched_network():
+    with pytest.raises(ValueError, match="3 outputs but env has 2"):
+        D.DQNAgent(Corridor(), D.QNetwork((5,), 3))
+    with pytest.raises(ValueError, match="expects observations"):
+        D.DQNAgent(Corridor(), D.QNetwork((4,), 2))
+
+
+def test_catch_env_rules():
+    check_env(gym.make("Catch-v0").unwrapped)
+    env = CatchEnv()
+    for seed in range(20):  # the follow-the-fruit policy always catches
+        obs, _ = env.reset(seed=seed)
+        assert obs.shape == (1, 10, 10) and obs.sum() == 4
+        steps, done = 0, False
+        while not done:
+            fruit, basket = np.argmax(obs[0, :-1].max(axis=0)), np.flatnonzero(obs[0, -1]).mean()
+            a = 1 if fruit == basket else (2 if fruit > basket else 0)
+            obs, r, done, trunc, _ = env.step(a)
+            steps += 1
+        assert steps == 9 and r == 1.0
+    env.reset(seed=3)
+    rewards = [env.step(0)[1] for _ in range(9)]
+    assert rewards[:8] == [0.0] * 8 and rewards[8] in (1.0, -1.0)
+    assert gym.make("Catch-v0", render_mode="rgb_array").unwrapped.render_mode == "rgb_array"
+    with pytest.raises(ValueError, match="action"):
+        env.step(3)
