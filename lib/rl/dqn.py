@@ -474,7 +474,7 @@ class DQNAgent:
                     hist.eval_steps.append(t)
                     hist.eval_means.append(mean)
                     last = hist.episode_returns[-1] if hist.episode_returns else float("nan")
-                    bar.set_postfix(episodes=len(hist.episode_returns), last_return=f"{last:.0f}", greedy=f"{mean:.0f}")
+                    bar.set_postfix(episodes=len(hist.episode_returns), last_return=f"{last:.3g}", greedy=f"{mean:.3g}")
                     if solved_return is not None and mean >= solved_return:
                         hist.solved_step = t
                         break
