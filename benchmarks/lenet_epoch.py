@@ -2,7 +2,11 @@
 images per second for this course's NumPy LeNet-5 and for the same network in PyTorch (CPU),
 measured in the same run.
 
-    python benchmarks/lenet_epoch.py [--images 60000]
+    python benchmarks/lenet_epoch.py [--images 60000] [--default-malloc]
+
+By default the process calls `lib.perf.keep_freed_memory()` first, as the course's notebooks do
+(it affects both frameworks, which share the process); --default-malloc leaves glibc's default
+behaviour, which makes our step about a third slower (page faults on fresh large arrays).
 
 Data: Fashion-MNIST from datasets/ (`course fetch fashion_mnist`) or Debian's package
 dataset-fashion-mnist. PyTorch is optional (`pip install -e ".[bench]"`). Target (issue 5):
@@ -20,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lib import optim  # noqa: E402
 from lib.data import load_fashion_mnist  # noqa: E402
 from lib.models import LeNet5  # noqa: E402
+from lib.perf import keep_freed_memory  # noqa: E402
 
 
 def ours(X, y):
@@ -76,7 +81,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=int, default=60000)
     parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--default-malloc", action="store_true", help="do not call lib.perf.keep_freed_memory()")
     args = parser.parse_args()
+    allocator = "default malloc" if args.default_malloc or not keep_freed_memory() else "keep_freed_memory()"
     X_train, y_train, _, _ = load_fashion_mnist()
     X = (X_train[: args.images, None] / 255.0).astype(np.float32)
     X -= X.mean()
@@ -92,7 +99,7 @@ def main() -> int:
     except ImportError:
         print("PyTorch not installed: no comparison (pip install -e '.[bench]')")
     print(f"one epoch: {n} Fashion-MNIST images, batch {args.batch}, Adam, float32; "
-          f"frameworks interleaved in blocks of 50 minibatches")
+          f"frameworks interleaved in blocks of 50 minibatches; {allocator}")
     seconds, last = run_interleaved(steps, batches)
     for name in steps:
         print(f"{name:<36}{seconds[name]:7.1f} s {n / seconds[name]:8.0f} images/s  (last minibatch loss {last[name]:.3f})")
