@@ -439,7 +439,8 @@ class DQNAgent:
 
         Every eval_every steps (when eval_env is given) the greedy policy plays eval_episodes
         episodes; training stops early once their mean reaches solved_return. Returns a History
-        with the per-episode training returns. Calling train again continues where it stopped.
+        with the per-episode training returns. Calling train again continues learning (step count,
+        buffer, epsilon schedule) from a fresh episode.
         """
         hist, env = History(), self.env
         obs, _ = env.reset(seed=self.seed if self.steps == 0 else None)
