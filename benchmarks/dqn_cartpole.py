@@ -29,7 +29,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib.rl.dqn import CARTPOLE, DQNAgent, QNetwork  # noqa: E402
+from lib.rl.dqn import CARTPOLE, DQNAgent, QNetwork, run_policy  # noqa: E402
 
 EVAL_EVERY, EVAL_EPISODES, SOLVED = 500, 20, 475.0
 
@@ -41,19 +41,7 @@ ZOO = dict(learning_rate=2.3e-3, batch_size=64, buffer_size=100_000, learning_st
 
 def greedy_mean(policy, seed: int) -> float:
     """Mean return of EVAL_EPISODES greedy episodes; policy maps a batch of observations to actions."""
-    envs = [gym.make("CartPole-v1") for _ in range(EVAL_EPISODES)]
-    obs = np.stack([e.reset(seed=seed + i)[0] for i, e in enumerate(envs)])
-    returns, running = np.zeros(EVAL_EPISODES), list(range(EVAL_EPISODES))
-    while running:
-        actions = policy(obs[running])
-        still = []
-        for i, a in zip(running, actions):
-            obs[i], r, terminated, truncated, _ = envs[i].step(int(a))
-            returns[i] += r
-            if not (terminated or truncated):
-                still.append(i)
-        running = still
-    return float(returns.mean())
+    return float(run_policy(policy, gym.make("CartPole-v1"), EVAL_EPISODES, seed).mean())
 
 
 def run_ours(seed: int, budget: int, double: bool = False):

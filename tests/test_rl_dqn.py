@@ -210,3 +210,10 @@ def test_catch_env_rules():
     assert gym.make("Catch-v0", render_mode="rgb_array").unwrapped.render_mode == "rgb_array"
     with pytest.raises(ValueError, match="action"):
         env.step(3)
+
+
+def test_run_policy_plays_any_batch_policy_to_the_end():
+    right = D.run_policy(lambda obs: np.ones(len(obs), int), Corridor(), num_episodes=3)
+    left = D.run_policy(lambda obs: np.zeros(len(obs), int), Corridor(), num_episodes=3)
+    np.testing.assert_array_equal(right, 1.0)  # reaches the goal
+    np.testing.assert_array_equal(left, 0.0)   # stays at the wall until the time limit truncates

@@ -33,7 +33,7 @@ from .replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
 __all__ = ["CARTPOLE", "QNetwork", "dueling_aggregate", "huber_loss", "td_targets", "double_dqn_targets", "dqn_loss",
            "clip_grad_norm", "hard_update", "soft_update", "linear_schedule", "collect_transition",
-           "evaluate", "DQNAgent", "History"]
+           "run_policy", "evaluate", "DQNAgent", "History"]
 
 
 # Hyperparameters that solve CartPole-v1 here (tuned over seeds 0-9; see docs/benchmarks.md):
@@ -318,19 +318,20 @@ def _make_copies(env: gym.Env, n: int) -> list:
     return [copy.deepcopy(env) for _ in range(n)]
 
 
-def evaluate(q_net: QNetwork, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
-    """Returns of num_episodes greedy episodes (argmax Q, no exploration), as a (num_episodes,) array.
+def run_policy(policy: Callable, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
+    """Returns of num_episodes episodes of a batch policy, as a (num_episodes,) array.
 
-    Episode i starts from env.reset(seed=seed + i) on its own copy of env (made from env's
-    registered id, else a deep copy), and all run in step: one forward pass per time step for
-    every episode still going.
+    policy: maps observations (B, *obs_shape) float32 to B actions (any agent: ours, SB3's
+    `predict`, a random one). Episode i starts from env.reset(seed=seed + i) on its own copy of
+    env (made from env's registered id, else a deep copy), and all run in step: one policy call
+    per time step for every episode still going.
     """
     envs = _make_copies(env, num_episodes)
     obs = np.stack([np.asarray(e.reset(seed=seed + i)[0], np.float32) for i, e in enumerate(envs)])
     returns = np.zeros(num_episodes)
     running = np.arange(num_episodes)
     while running.size:
-        actions = q_net.q_values(obs[running]).argmax(axis=1)
+        actions = policy(obs[running])
         still = []
         for i, a in zip(running, actions):
             o, r, terminated, truncated, _ = envs[i].step(int(a))
@@ -341,6 +342,11 @@ def evaluate(q_net: QNetwork, env: gym.Env, num_episodes: int = 20, seed: int = 
     for e in envs:
         e.close()
     return returns
+
+
+def evaluate(q_net: QNetwork, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
+    """Returns of num_episodes greedy episodes of q_net (argmax Q, no exploration); see `run_policy`."""
+    return run_policy(lambda obs: q_net.q_values(obs).argmax(axis=1), env, num_episodes, seed)
 
 
 # -- the agent ---------------------------------------------------------------------------------
