@@ -9,7 +9,7 @@ import pytest
 
 from lib.course import release
 from lib.course.execute import headlines_of
-from lib.course.paths import ROOT, assignment_names
+from lib.paths import ROOT, assignment_names
 
 NB01 = "01_linear_regression/linear_regression.ipynb"
 

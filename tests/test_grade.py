@@ -8,7 +8,7 @@ import pytest
 
 from lib.course import release
 from lib.course.grade import GradeError, grade, restore_deleted_checks
-from lib.course.paths import ROOT
+from lib.paths import ROOT
 
 NB01 = "01_linear_regression/linear_regression.ipynb"
 

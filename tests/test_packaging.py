@@ -9,7 +9,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from lib.course.paths import ROOT
+from lib.paths import ROOT
 
 
 def _name(req: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .paths import ROOT, solution_notebooks
+from ..paths import ROOT, solution_notebooks
 
 
 def _generate(args) -> int:

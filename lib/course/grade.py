@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from .paths import ROOT, solution_notebooks
+from ..paths import ROOT, solution_notebooks
 from .release import release_notebook
 
 ASSIGNMENT_ID = "assignment"

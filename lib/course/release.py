@@ -22,7 +22,7 @@ from nbgrader.preprocessors import (
     LockCells,
 )
 
-from .paths import ROOT, assignment_names, solution_notebooks
+from ..paths import ROOT, assignment_names, solution_notebooks
 
 # Files a release carries besides notebooks. Python files are excluded on purpose: a
 # jupytext-paired .py file would carry the full solutions into the release.

@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..course.paths import ROOT
+from ..paths import ROOT
 
 DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR") or ROOT / "datasets")
 REGISTRY_FILE = ROOT / "datasets" / "registry.txt"

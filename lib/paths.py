@@ -1,13 +1,15 @@
 """Where the course lives: the repository root and its solutions/ and assignments/ folders.
 
 The root is the folder that holds lib/ (an editable install points here); COURSE_ROOT overrides it.
+This module sits at the bottom of the package: it imports nothing from lib, so the data loaders
+and the course tooling can both use it without depending on each other.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-ROOT = Path(os.environ.get("COURSE_ROOT") or Path(__file__).resolve().parents[2])
+ROOT = Path(os.environ.get("COURSE_ROOT") or Path(__file__).resolve().parents[1])
 
 
 def assignment_names(root: Path = ROOT) -> list[str]:
