@@ -20,12 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from .layers import _check_conv, _check_pool
-
-
-def _windows(xp, HH, WW, stride):
-    """View (N, C, H', W', HH, WW) of every receptive field of the padded input xp; no copy."""
-    return sliding_window_view(xp, (HH, WW), axis=(2, 3))[:, :, ::stride, ::stride]
+from .layers import conv_shapes, pool_shapes
 
 
 def _wide_flat(x, pad, slack):
@@ -43,7 +38,7 @@ def conv_forward_fast(x, w, b, conv_param):
     x: (N, C, H, W); w: (F, C, HH, WW); b: (F,); conv_param {"stride", "pad"}.
     Returns out: (N, F, H', W') in the inputs' float dtype, and a cache for `conv_backward_fast`.
     """
-    stride, pad, H_out, W_out = _check_conv(x, w, b, conv_param)
+    stride, pad, H_out, W_out = conv_shapes(x, w, b, conv_param)
     N, C, H, W = x.shape
     F, _, HH, WW = w.shape
     dtype = np.result_type(x, w)
@@ -127,7 +122,7 @@ def max_pool_forward_fast(x, pool_param):
     one strided slice of x: a handful of vectorized operations for any stride. x: (N, C, H, W).
     Returns out: (N, C, H', W') in x's dtype, and a cache.
     """
-    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
     picks = _offsets(ph, pw, s, H_out, W_out)
     out = x[next(picks)].copy()
     for sl in picks:
@@ -139,7 +134,7 @@ def max_pool_backward_fast(dout, cache):
     """Backward pass of `max_pool_forward_fast`: each window's gradient goes to its first maximum
     (row-major order, as np.argmax in the naive version), so ties are not counted twice."""
     x, out, pool_param = cache
-    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
     dx = np.zeros(x.shape, dtype=np.result_type(x, dout))
     taken = np.zeros(out.shape, dtype=bool)
     for sl in _offsets(ph, pw, s, H_out, W_out):

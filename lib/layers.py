@@ -7,8 +7,8 @@ versions in `fast_layers.py` compute the same numbers with one matrix product.
 
 Sources: CS231n notes "Convolutional Neural Networks" (output size (W - K + 2P)/S + 1, zero
 padding, max pooling); Goodfellow, Bengio & Courville, *Deep Learning* (2016), sections 6.3
-(activations) and 9.1-9.3 (convolution and pooling); the course's seed notes (the worked
-convolution and pooling examples).
+(activations) and 9.1-9.3 (convolution and pooling); Hong Xingxing, "DQN" slides (2018) (the
+worked convolution and pooling examples, `CONV_EXAMPLE` and `POOL_EXAMPLE` below).
 """
 from __future__ import annotations
 
@@ -37,7 +37,16 @@ def conv_output_size(size: int, kernel: int, pad: int, stride: int, dim: str = "
     return span // stride + 1
 
 
-def _check_conv(x, w, b, conv_param):
+def conv_shapes(x, w, b, conv_param):
+    """Validate a convolution's inputs and return (stride, pad, H_out, W_out).
+
+    x: (N, C, H, W); w: (F, C, HH, WW) with the same C; b: (F,); conv_param: {"stride": S,
+    "pad": P}, S defaulting to 1 and P to 0. H_out = (H - HH + 2P)/S + 1 and W_out likewise
+    (`conv_output_size`). Shared by the naive and the fast convolution so both accept and
+    reject the same inputs.
+    Raises ValueError naming the argument when x, w or b has the wrong shape, and naming the
+    dimension when the filter does not fit or the stride does not tile the padded input.
+    """
     if x.ndim != 4:
         raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
     if w.ndim != 4 or w.shape[1] != x.shape[1]:
@@ -50,9 +59,20 @@ def _check_conv(x, w, b, conv_param):
     return stride, pad, H_out, W_out
 
 
-def _check_pool(x, pool_param):
+def pool_shapes(x, pool_param):
+    """Validate a pooling layer's input and return (pool_height, pool_width, stride, H_out, W_out).
+
+    x: (N, C, H, W); pool_param: {"pool_height", "pool_width", "stride"}, all required. No
+    padding: H_out = (H - pool_height)/stride + 1 and W_out likewise (`conv_output_size`).
+    Shared by the naive and the fast pooling layers.
+    Raises ValueError if x is not 4-D or, naming the dimension, if the windows do not fit or do
+    not tile the input; KeyError naming the missing entry of pool_param.
+    """
     if x.ndim != 4:
         raise ValueError(f"x must be (N, C, H, W), got shape {x.shape}")
+    missing = [k for k in ("pool_height", "pool_width", "stride") if k not in pool_param]
+    if missing:
+        raise KeyError(f"pool_param needs {', '.join(missing)}; got {pool_param}")
     ph, pw, s = pool_param["pool_height"], pool_param["pool_width"], pool_param["stride"]
     return ph, pw, s, conv_output_size(x.shape[2], ph, 0, s, "height"), conv_output_size(x.shape[3], pw, 0, s, "width")
 
@@ -154,7 +174,7 @@ def conv_forward_naive(x, w, b, conv_param):
     Returns out: (N, F, H', W') and cache (x, w, b, conv_param).
     Raises ValueError for mismatched shapes or a stride that does not tile the input.
     """
-    stride, pad, H_out, W_out = _check_conv(x, w, b, conv_param)
+    stride, pad, H_out, W_out = conv_shapes(x, w, b, conv_param)
     N, F = x.shape[0], w.shape[0]
     HH, WW = w.shape[2:]
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
@@ -201,7 +221,7 @@ def max_pool_forward_naive(x, pool_param):
     Returns out: (N, C, H', W') with H' = (H - pool_height)/stride + 1, and cache (x, pool_param).
     Raises ValueError if the windows do not tile the input.
     """
-    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
     N, C = x.shape[:2]
     out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
     for i in range(H_out):
@@ -217,7 +237,7 @@ def max_pool_backward_naive(dout, cache):
     dout: (N, C, H', W'). Returns dx: (N, C, H, W).
     """
     x, pool_param = cache
-    ph, pw, s, H_out, W_out = _check_pool(x, pool_param)
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
     N, C = x.shape[:2]
     dx = np.zeros(x.shape, dtype=np.result_type(x, dout))
     for n in range(N):
@@ -228,6 +248,33 @@ def max_pool_backward_naive(dout, cache):
                     a, bb = np.unravel_index(np.argmax(window), window.shape)
                     dx[n, c, i * s + a, j * s + bb] += dout[n, c, i, j]
     return dx
+
+
+# -- worked examples ---------------------------------------------------------------------------
+# Small examples with known answers, for the notebook's text, the checks and the tests.
+# CONV_EXAMPLE: the convolution demo of CS231n's notes ("Convolutional Neural Networks") as
+# printed in Hong Xingxing's DQN slides (2018): a 5x5x3 input padded to 7x7x3, two 3x3x3
+# filters with biases 1 and 0, stride 2, and the 3x3x2 output.
+CONV_EXAMPLE = {
+    "x": np.array([[[[0, 1, 2, 0, 1], [2, 0, 1, 0, 0], [0, 0, 2, 2, 1], [2, 2, 0, 1, 0], [1, 2, 0, 0, 0]],
+                    [[0, 0, 1, 0, 0], [0, 1, 1, 2, 1], [0, 2, 1, 0, 0], [2, 1, 2, 1, 0], [2, 1, 1, 1, 2]],
+                    [[1, 0, 1, 2, 2], [0, 1, 2, 0, 1], [0, 1, 0, 2, 2], [0, 1, 1, 2, 0], [2, 2, 2, 1, 1]]]], float),
+    "w": np.array([[[[-1, 0, 1], [0, 1, 0], [0, -1, -1]], [[0, -1, -1], [-1, 1, -1], [0, -1, 1]],
+                    [[0, -1, 1], [0, 0, -1], [0, 1, -1]]],
+                   [[[1, 1, 0], [-1, -1, 0], [1, 1, -1]], [[0, -1, 0], [-1, 0, -1], [-1, -1, 1]],
+                    [[1, 0, 0], [-1, -1, 0], [1, -1, -1]]]], float),
+    "b": np.array([1.0, 0.0]),
+    "conv_param": {"stride": 2, "pad": 1},
+    "out": np.array([[[[-1, 4, 2], [-8, -8, 0], [1, -4, 1]], [[1, -4, -9], [-2, -7, -6], [-4, -7, 0]]]], float),
+}
+# POOL_EXAMPLE: max pooling from Hong Xingxing's DQN slides (2018): two 4x4 channels, 2x2
+# windows, stride 1 (overlapping windows), and the 3x3 maxima.
+POOL_EXAMPLE = {
+    "x": np.array([[[[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
+                    [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]]]], float),
+    "pool_param": {"pool_height": 2, "pool_width": 2, "stride": 1},
+    "out": np.array([[[[8, 6, 7], [8, 8, 8], [4, 8, 8]], [[7, 6, 8], [7, 7, 7], [4, 7, 8]]]], float),
+}
 
 
 # -- losses on scores --------------------------------------------------------------------------

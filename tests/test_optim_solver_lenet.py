@@ -67,6 +67,17 @@ def test_lenet_parameter_count_and_gradients():
         model.loss(X[:, :, :, :, None])
 
 
+def test_lenet_shapes_follow_the_layers_output_sizes():
+    from lib.models.lenet import lenet_shapes
+
+    assert lenet_shapes((1, 28, 28))["W3"] == (16 * 5 * 5, 120)
+    assert lenet_shapes((3, 32, 32), num_classes=7)["W3"] == (16 * 6 * 6, 120)
+    with pytest.raises(ValueError, match="pool2 height: .* is not a whole number"):
+        lenet_shapes((1, 30, 28))  # conv2 leaves 11 rows, which 2x2 pooling cannot tile
+    with pytest.raises(ValueError, match="conv2 width: a window of 5 does not fit"):
+        lenet_shapes((1, 28, 8))
+
+
 def _toy_data(n=200, seed=0):
     rng = np.random.default_rng(seed)
     y = rng.integers(0, 3, n)

@@ -23,7 +23,7 @@ from ..layer_utils import (
     conv_relu_pool_backward,
     conv_relu_pool_forward,
 )
-from ..layers import affine_backward, affine_forward, softmax_loss
+from ..layers import affine_backward, affine_forward, conv_output_size, softmax_loss
 
 CONV1 = {"stride": 1, "pad": 2}
 CONV2 = {"stride": 1, "pad": 0}
@@ -31,12 +31,21 @@ POOL = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
 
 def lenet_shapes(input_dim=(1, 28, 28), num_classes: int = 10) -> dict:
-    """Parameter shapes for the given input (C, H, W); raises ValueError if the layers do not fit."""
+    """Parameter shapes for the given input (C, H, W); raises ValueError if the layers do not fit.
+
+    The map size is followed through conv1, pool1, conv2 and pool2 with `conv_output_size`, the
+    rule the layers themselves apply, so an input they cannot tile is rejected here (naming the
+    layer and dimension) rather than in the middle of a forward pass.
+    """
     C, H, W = input_dim
-    h, w = (H + 4 - 5 + 1) // 2, (W + 4 - 5 + 1) // 2  # conv1 keeps the size, pool halves it
-    h, w = (h - 5 + 1) // 2, (w - 5 + 1) // 2
-    if h < 1 or w < 1 or (H % 2) or (W % 2):
-        raise ValueError(f"input_dim {input_dim} is too small or odd-sized for LeNet-5 (28x28 or 32x32 expected)")
+    h, w = H, W
+    try:
+        for layer, k, pad, stride in [("conv1", 5, CONV1["pad"], CONV1["stride"]), ("pool1", 2, 0, POOL["stride"]),
+                                      ("conv2", 5, CONV2["pad"], CONV2["stride"]), ("pool2", 2, 0, POOL["stride"])]:
+            h = conv_output_size(h, k, pad, stride, f"{layer} height")
+            w = conv_output_size(w, k, pad, stride, f"{layer} width")
+    except ValueError as exc:
+        raise ValueError(f"input_dim {input_dim} does not fit LeNet-5 (28x28 or 32x32 expected): {exc}") from exc
     return {"W1": (6, C, 5, 5), "b1": (6,), "W2": (16, 6, 5, 5), "b2": (16,),
             "W3": (16 * h * w, 120), "b3": (120,), "W4": (120, 84), "b4": (84,),
             "W5": (84, num_classes), "b5": (num_classes,)}
