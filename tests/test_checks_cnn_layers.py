@@ -1,26 +1,9 @@
 """Checks of assignment 04: the reference passes; stubs and the issue's typical mistakes are named."""
 import numpy as np
-import pytest
+from check_harness import CheckTests
 
-from lib import checks
+import lib.checks.cnn_layers as module
 from lib import layers as L
-from lib.checks import CheckFailed
-
-EXERCISES = checks._cnn.__all__
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_reference_passes(name, capsys):
-    getattr(checks, name)(getattr(L, name))
-    assert f"✓ {name}" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", EXERCISES)
-def test_stub_fails(name):
-    def stub(*a, **k):
-        raise NotImplementedError()
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        getattr(checks, name)(stub)
 
 
 # -- wrong implementations -----------------------------------------------------------------------
@@ -152,41 +135,33 @@ def pool_bwd_all_ties(dout, cache):
     return dx
 
 
-WRONG = [
-    ("affine_forward", affine_fwd_no_bias, "bias b is missing"),
-    ("affine_forward", affine_fwd_flat_cache, "original shape"),
-    ("affine_backward", affine_bwd_not_reshaped, "reshape dx to x's shape"),
-    ("affine_backward", affine_bwd_db_axis, "summed over the wrong axis"),
-    ("affine_backward", affine_bwd_db_mean, "averaged over the batch"),
-    ("relu_forward", relu_fwd_in_place, "changed its argument `x` in place"),
-    ("relu_forward", relu_fwd_abs, "absolute value"),
-    ("relu_backward", relu_bwd_gated_on_dout, "gate uses dout"),
-    ("relu_backward", relu_bwd_ge, "x > 0, not x >= 0"),
-    ("sigmoid_forward", sigmoid_fwd_caches_x, "cache .*should be the output"),
-    ("sigmoid_forward", sigmoid_fwd_overflows, "overflows np.exp"),
-    ("sigmoid_backward", sigmoid_bwd_missing_factor, r"factor \(1 - out\) is missing"),
-    ("sigmoid_backward", sigmoid_bwd_treats_cache_as_x, "cache holds the output"),
-    ("conv_forward_naive", conv_no_padding, "padding was not applied"),
-    ("conv_forward_naive", conv_flipped, "filter was flipped"),
-    ("conv_forward_naive", conv_no_bias, "bias is missing"),
-    ("conv_backward_naive", conv_bwd(stride_in_backward=False), "stride was ignored in the backward pass"),
-    ("conv_backward_naive", conv_bwd(sum_dw=False), "dw keeps only the last sample"),
-    ("conv_backward_naive", conv_bwd(db_axes=(0,)), r"db has shape \(4, 3, 3\).*axis=\(0, 2, 3\)"),
-    ("conv_backward_naive", conv_bwd(db_axes=(2, 3)), r"db has shape \(2, 4\)"),
-    ("conv_backward_naive", conv_bwd(crop=False), "crop the padding"),
-    ("max_pool_forward_naive", pool_fwd_avg, "average pooling"),
-    ("max_pool_forward_naive", pool_fwd_no_stride, "stride was ignored"),
-    ("max_pool_backward_naive", pool_bwd_every_element, "every element of the window"),
-    ("max_pool_backward_naive", pool_bwd_all_ties, "with ties, send the gradient to one maximum"),
-]
-
-
-@pytest.mark.parametrize("name,wrong,message", WRONG, ids=[f"{w[0]}-{getattr(w[1], '__name__', 'fn')}-{i}" for i, w in enumerate(WRONG)])
-def test_typical_mistake_is_named(name, wrong, message):
-    with pytest.raises(CheckFailed, match=message):
-        getattr(checks, name)(wrong)
-
-
-def test_every_exercise_has_two_named_mistakes():
-    counts = {n: sum(1 for w in WRONG if w[0] == n) for n in EXERCISES}
-    assert all(c >= 2 for c in counts.values()), counts
+class TestChecks(CheckTests):
+    module = module
+    references = {name: getattr(L, name) for name in module.__all__}
+    mistakes = [
+        ("affine_forward", affine_fwd_no_bias, "bias b is missing"),
+        ("affine_forward", affine_fwd_flat_cache, "original shape"),
+        ("affine_backward", affine_bwd_not_reshaped, "reshape dx to x's shape"),
+        ("affine_backward", affine_bwd_db_axis, "summed over the wrong axis"),
+        ("affine_backward", affine_bwd_db_mean, "averaged over the batch"),
+        ("relu_forward", relu_fwd_in_place, "changed its argument `x` in place"),
+        ("relu_forward", relu_fwd_abs, "absolute value"),
+        ("relu_backward", relu_bwd_gated_on_dout, "gate uses dout"),
+        ("relu_backward", relu_bwd_ge, "x > 0, not x >= 0"),
+        ("sigmoid_forward", sigmoid_fwd_caches_x, "cache .*should be the output"),
+        ("sigmoid_forward", sigmoid_fwd_overflows, "overflows np.exp"),
+        ("sigmoid_backward", sigmoid_bwd_missing_factor, r"factor \(1 - out\) is missing"),
+        ("sigmoid_backward", sigmoid_bwd_treats_cache_as_x, "cache holds the output"),
+        ("conv_forward_naive", conv_no_padding, "padding was not applied"),
+        ("conv_forward_naive", conv_flipped, "filter was flipped"),
+        ("conv_forward_naive", conv_no_bias, "bias is missing"),
+        ("conv_backward_naive", conv_bwd(stride_in_backward=False), "stride was ignored in the backward pass"),
+        ("conv_backward_naive", conv_bwd(sum_dw=False), "dw keeps only the last sample"),
+        ("conv_backward_naive", conv_bwd(db_axes=(0,)), r"db has shape \(4, 3, 3\).*axis=\(0, 2, 3\)"),
+        ("conv_backward_naive", conv_bwd(db_axes=(2, 3)), r"db has shape \(2, 4\)"),
+        ("conv_backward_naive", conv_bwd(crop=False), "crop the padding"),
+        ("max_pool_forward_naive", pool_fwd_avg, "average pooling"),
+        ("max_pool_forward_naive", pool_fwd_no_stride, "stride was ignored"),
+        ("max_pool_backward_naive", pool_bwd_every_element, "every element of the window"),
+        ("max_pool_backward_naive", pool_bwd_all_ties, "with ties, send the gradient to one maximum"),
+    ]

@@ -1,31 +1,12 @@
 """Checks of assignment 05: the reference passes; stubs and typical mistakes are named."""
 import numpy as np
-import pytest
+from check_harness import CheckTests
 
+import lib.checks.lenet as module
 from lib import checks, optim
-from lib.checks import CheckFailed
 from lib.models import LeNet5
 
-REFERENCE = {"sgd_momentum": optim.sgd_momentum, "rmsprop": optim.rmsprop, "adam": optim.adam, "lenet5_loss": LeNet5}
 
-
-@pytest.mark.parametrize("name", REFERENCE)
-def test_reference_passes(name, capsys):
-    getattr(checks, name)(REFERENCE[name])
-    assert "✓" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", REFERENCE)
-def test_stub_fails(name):
-    def stub(*a, **k):
-        raise NotImplementedError()
-
-    class Stub(LeNet5):
-        def loss(self, X, y=None):
-            raise NotImplementedError()
-
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        getattr(checks, name)(Stub if name == "lenet5_loss" else stub)
 
 
 def momentum_wrong_sign(w, dw, config=None):
@@ -112,23 +93,27 @@ class RegOnBiases(LeNet5):
         return loss, {k: g + 2 * self.reg * self.params[k] if k.startswith("b") else g for k, g in grads.items()}
 
 
-WRONG = [
-    ("sgd_momentum", momentum_wrong_sign, "wrong sign"),
-    ("sgd_momentum", momentum_no_state, "velocity is not kept between steps"),
-    ("rmsprop", rmsprop_squares_wrong_term, "wrong term is squared"),
-    ("rmsprop", rmsprop_no_sqrt, "root of the cache"),
-    ("adam", adam_no_bias_correction, "bias correction is missing"),
-    ("adam", adam_t_after, "Increment t before the bias correction"),
-    ("lenet5_loss", NoRegGradient, "regularization gradient is missing from W1"),
-    ("lenet5_loss", RegFactor, "wrong factor"),
-    ("lenet5_loss", RegOnBiases, "biases are not regularized"),
-]
+class StubLeNet5(LeNet5):
+    def loss(self, X, y=None):
+        raise NotImplementedError()
 
 
-@pytest.mark.parametrize("name,wrong,message", WRONG, ids=[w[1].__name__ for w in WRONG])
-def test_typical_mistake_is_named(name, wrong, message):
-    with pytest.raises(CheckFailed, match=message):
-        getattr(checks, name)(wrong)
+class TestChecks(CheckTests):
+    module = module
+    references = {"sgd_momentum": optim.sgd_momentum, "rmsprop": optim.rmsprop, "adam": optim.adam, "lenet5_loss": LeNet5}
+    stubs = {"lenet5_loss": StubLeNet5}
+    mistakes = [
+        ("sgd_momentum", momentum_wrong_sign, "wrong sign"),
+        ("sgd_momentum", momentum_no_state, "velocity is not kept between steps"),
+        ("rmsprop", rmsprop_squares_wrong_term, "wrong term is squared"),
+        ("rmsprop", rmsprop_no_sqrt, "root of the cache"),
+        ("adam", adam_no_bias_correction, "bias correction is missing"),
+        ("adam", adam_t_after, "Increment t before the bias correction"),
+        ("lenet5_loss", NoRegGradient, "regularization gradient is missing from W1"),
+        ("lenet5_loss", RegFactor, "wrong factor"),
+        ("lenet5_loss", RegOnBiases, "biases are not regularized"),
+    ]
+
 
 
 def test_parameter_names_do_not_matter(capsys):

@@ -1,5 +1,6 @@
 """Graded checks for assignment 04 (CNN layers).
 
+Expected values come from the references in `lib.layers`, asked through `expected.reference`.
 Backward checks build the cache the notebook documents (CS231n's layout: affine (x, w, b), ReLU
 x, sigmoid out, convolution (x, w, b, conv_param), pooling (x, pool_param)), so a backward pass is
 judged on its own even if the forward pass still has a bug.
@@ -8,27 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import layers as ref
+from ..layers import CONV_EXAMPLE, POOL_EXAMPLE
 from .core import Check
+from .expected import reference
+
+ref = reference("lib.layers")
 
 __all__ = [
     "affine_forward", "affine_backward", "relu_forward", "relu_backward", "sigmoid_forward",
     "sigmoid_backward", "conv_forward_naive", "conv_backward_naive", "max_pool_forward_naive",
     "max_pool_backward_naive",
 ]
-
-# The seed notes' worked example: 5x5x3 input padded to 7x7x3, two 3x3x3 filters, biases 1 and 0,
-# stride 2, and the 3x3x2 output it prints.
-SEED_X = np.array([[[[0, 1, 2, 0, 1], [2, 0, 1, 0, 0], [0, 0, 2, 2, 1], [2, 2, 0, 1, 0], [1, 2, 0, 0, 0]],
-                    [[0, 0, 1, 0, 0], [0, 1, 1, 2, 1], [0, 2, 1, 0, 0], [2, 1, 2, 1, 0], [2, 1, 1, 1, 2]],
-                    [[1, 0, 1, 2, 2], [0, 1, 2, 0, 1], [0, 1, 0, 2, 2], [0, 1, 1, 2, 0], [2, 2, 2, 1, 1]]]], float)
-SEED_W = np.array([[[[-1, 0, 1], [0, 1, 0], [0, -1, -1]], [[0, -1, -1], [-1, 1, -1], [0, -1, 1]],
-                    [[0, -1, 1], [0, 0, -1], [0, 1, -1]]],
-                   [[[1, 1, 0], [-1, -1, 0], [1, 1, -1]], [[0, -1, 0], [-1, 0, -1], [-1, -1, 1]],
-                    [[1, 0, 0], [-1, -1, 0], [1, -1, -1]]]], float)
-SEED_B = np.array([1.0, 0.0])
-SEED_OUT = np.array([[[[-1, 4, 2], [-8, -8, 0], [1, -4, 1]], [[1, -4, -9], [-2, -7, -6], [-4, -7, 0]]]], float)
-
 
 def _rng(seed):
     return np.random.default_rng(seed)
@@ -44,7 +35,7 @@ def affine_forward(fn) -> None:
         D = int(np.prod(shape[1:]))
         w, b = g.normal(size=(D, 3)), g.normal(size=3)
         out, cache = c.unpack(c.call(x, w, b), ["out", "cache"])
-        expected = x.reshape(shape[0], -1) @ w + b
+        expected = ref.affine_forward(x, w, b)[0]
         c.close(out, expected, f"out for x of shape {shape}",
                 mistakes=[("the bias b is missing: out = x_flat @ w + b.", expected - b)])
         c.require(isinstance(cache, tuple) and len(cache) == 3 and cache[0] is not None
@@ -83,7 +74,7 @@ def relu_forward(fn) -> None:
     c = Check("relu_forward", fn)
     x = _x_with_zeros(3)
     out, cache = c.unpack(c.call(x), ["out", "cache"])
-    c.close(out, np.maximum(x, 0), "out",
+    c.close(out, ref.relu_forward(x)[0], "out",
             mistakes=[("negative inputs should become 0, not their absolute value.", np.abs(x))])
     c.close(cache, x, "cache (it should be the input x)")
     c.done()
@@ -107,7 +98,7 @@ def sigmoid_forward(fn) -> None:
     c = Check("sigmoid_forward", fn)
     x = np.concatenate([_rng(6).normal(size=8) * 3, [-800.0, 800.0]])
     out, cache = c.unpack(c.call(x), ["out", "cache"])
-    expected = ref.sigmoid(x)
+    expected = ref.sigmoid_forward(x)[0]
     c.close(out, expected, "out", nonfinite_hint="Large |x| overflows np.exp; compute with exp(-|x|), "
                                                  "which is always <= 1, and pick the formula by the sign of x.")
     c.close(cache, expected, "cache (it should be the output sigma(x), which the backward pass needs)")
@@ -118,9 +109,9 @@ def sigmoid_backward(fn) -> None:
     """Check `sigmoid_backward(dout, cache) -> dx` with cache = out = sigma(x)."""
     c = Check("sigmoid_backward", fn)
     x = _rng(7).normal(size=(3, 5))
-    out = ref.sigmoid(x)
+    out = ref.sigmoid_forward(x)[0]
     dout = _rng(8).normal(size=x.shape)
-    expected = dout * out * (1 - out)
+    expected = ref.sigmoid_backward(dout, out)
     c.close(c.call(dout, out), expected, "dx",
             mistakes=[("the factor (1 - out) is missing: d sigma/dx = sigma (1 - sigma).", dout * out),
                       ("the cache holds the output sigma(x), not x: use dout * out * (1 - out) directly.",
@@ -135,9 +126,10 @@ def _conv_flipped(x, w, b, cp):
 
 
 def conv_forward_naive(fn) -> None:
-    """Check `conv_forward_naive(x, w, b, conv_param) -> (out, cache)` on the seed's worked example and more."""
+    """Check `conv_forward_naive(x, w, b, conv_param) -> (out, cache)` on CS231n's worked example and more."""
     c = Check("conv_forward_naive", fn)
-    cases = [(SEED_X, SEED_W, SEED_B, {"stride": 2, "pad": 1}, "the seed notes' worked example")]
+    ex = CONV_EXAMPLE
+    cases = [(ex["x"], ex["w"], ex["b"], ex["conv_param"], "the worked example of CS231n's notes")]
     g = _rng(9)
     cases.append((g.normal(size=(2, 3, 6, 6)), g.normal(size=(4, 3, 3, 3)), g.normal(size=4), {"stride": 1, "pad": 1}, "a random batch"))
     cases.append((g.normal(size=(2, 2, 7, 7)), g.normal(size=(3, 2, 3, 3)), g.normal(size=3), {"stride": 2, "pad": 0}, "stride 2 without padding"))
@@ -217,11 +209,9 @@ def conv_backward_naive(fn) -> None:
 
 # -- pooling -----------------------------------------------------------------------------------
 def max_pool_forward_naive(fn) -> None:
-    """Check `max_pool_forward_naive(x, pool_param) -> (out, cache)` on the seed's example and more."""
+    """Check `max_pool_forward_naive(x, pool_param) -> (out, cache)` on a worked example and more."""
     c = Check("max_pool_forward_naive", fn)
-    seed_x = np.array([[[[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
-                        [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]]]], float)
-    cases = [(seed_x, {"pool_height": 2, "pool_width": 2, "stride": 1}, "the seed notes' example"),
+    cases = [(POOL_EXAMPLE["x"], POOL_EXAMPLE["pool_param"], "the worked example (overlapping 2x2 windows)"),
              (_rng(11).normal(size=(2, 3, 6, 6)), {"pool_height": 2, "pool_width": 2, "stride": 2}, "2x2 windows, stride 2")]
     for x, pp, what in cases:
         out, cache = c.unpack(c.call(x, pp), ["out", "cache"])

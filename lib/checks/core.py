@@ -1,7 +1,7 @@
 """The machinery behind every graded check.
 
 A check runs the student's function on fresh, seeded inputs, compares what comes back with the
-reference in `lib`, and either prints one green line or raises `CheckFailed` with a message that
+expected values it gets through `expected` (the one door to the references in `lib`), and either prints one green line or raises `CheckFailed` with a message that
 names the likely mistake. Typical mistakes are recognised by computing what a typical wrong
 implementation would return (a missing factor 2, a sum instead of a mean, ...) and matching the
 student's answer against those values.
@@ -17,6 +17,8 @@ import warnings
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
+
+from .expected import MissingAnswer
 
 __all__ = ["CheckFailed", "Check"]
 
@@ -123,7 +125,7 @@ class Check:
                 f"{self.name}: not implemented yet. Replace `raise NotImplementedError()` with your "
                 f"code, run that cell, then run this check again."
             ) from None
-        except CheckFailed:
+        except (CheckFailed, MissingAnswer):
             raise
         except Exception as exc:
             raise CheckFailed(

@@ -2,14 +2,16 @@
 
 Update rules run three steps with changing gradients, feeding the returned config back in, so
 state that is not kept between steps (velocity, cache, moments, t) shows up as a difference.
+Expected values come from `lib.optim` and `lib.models.lenet` through `expected`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import optim as ref
-from ..models.lenet import LeNet5 as _RefLeNet5
 from .core import Check
+from .expected import answer, reference
+
+ref = reference("lib.optim")
 
 __all__ = ["sgd_momentum", "rmsprop", "adam", "lenet5_loss"]
 
@@ -120,24 +122,32 @@ def adam(fn) -> None:
     c.done()
 
 
+@answer
+def _reference_lenet_loss(params, X, y, reg):
+    """The reference LeNet5.loss with the given parameters: scores when y is None, else (loss, grads)."""
+    from ..models.lenet import LeNet5
+
+    model = LeNet5(dtype=np.float64, reg=reg, seed=0)
+    model.params = params
+    return model.loss(X, y)
+
+
 def lenet5_loss(cls) -> None:
     """Check a LeNet5 class's `loss(X, y=None)`: scores, loss and every gradient, with regularization."""
     c = Check("LeNet5.loss", cls)
     rng = np.random.default_rng(4)
     X, y = rng.normal(size=(3, 1, 28, 28)), np.array([1, 0, 7])
-    student, reference = cls(dtype=np.float64, reg=0.1, seed=5), _RefLeNet5(dtype=np.float64, reg=0.1, seed=5)
-    for k in reference.params:  # non-zero biases, so that regularizing them would show
+    student = cls(dtype=np.float64, reg=0.1, seed=5)  # __init__ comes from lib's LeNet5: it makes the parameters
+    p = {k: np.array(v, dtype=np.float64) for k, v in student.params.items()}
+    for k in sorted(p):  # non-zero biases, so that regularizing them would show
         if k.startswith("b"):
-            reference.params[k] = 0.1 * rng.normal(size=reference.params[k].shape)
-    student.params = {k: v.copy() for k, v in reference.params.items()}
+            p[k] = 0.1 * rng.normal(size=p[k].shape)
+    student.params = {k: v.copy() for k, v in p.items()}
     scores = c.call_with(student.loss, X)
-    c.close(scores, reference.loss(X), "the scores (loss called without y)")
+    c.close(scores, _reference_lenet_loss(p, X, None, 0.1), "the scores (loss called without y)")
     loss, grads = c.unpack(c.call_with(student.loss, X, y), ["loss", "grads"])
-    ref_loss, ref_grads = reference.loss(X, y)
-    plain = _RefLeNet5(dtype=np.float64, reg=0.0, seed=5)
-    plain.params = reference.params
-    data_loss, data_grads = plain.loss(X, y)
-    p = reference.params
+    ref_loss, ref_grads = _reference_lenet_loss(p, X, y, 0.1)
+    data_loss, data_grads = _reference_lenet_loss(p, X, y, 0.0)
     reg_sum = sum(float(np.sum(p[k] ** 2)) for k in p if k.startswith("W"))
     c.close(loss, ref_loss, "the loss",
             mistakes=[("the regularization term is missing: add reg * sum(W**2) over W1 ... W5.", data_loss),

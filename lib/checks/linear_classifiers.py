@@ -3,17 +3,19 @@
 Losses are checked on small seeded problems with and without regularization; each typical
 mistake (regularization missing or with the wrong factor, the correct class counted in the
 margin sum, sums instead of means, no max shift, a transposed gradient, inputs changed in place)
-is recognised by computing what that wrong implementation returns.
+is recognised by computing what that wrong implementation returns. Expected values come from
+`lib.classifiers` through `expected.reference`.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..classifiers.linear_classifier import LinearClassifier as _RefClassifier
-from ..classifiers.linear_svm import svm_loss_vectorized as _ref_svm
-from ..classifiers.softmax import softmax as _ref_softmax
-from ..classifiers.softmax import softmax_loss_vectorized as _ref_softmax_loss
 from .core import Check
+from .expected import answer, reference
+
+_svm = reference("lib.classifiers.linear_svm")
+_softmax = reference("lib.classifiers.softmax")
+_ref_svm, _ref_softmax, _ref_softmax_loss = _svm.svm_loss_vectorized, _softmax.softmax, _softmax.softmax_loss_vectorized
 
 __all__ = [
     "svm_loss_naive",
@@ -173,6 +175,29 @@ def _with_svm_loss(cls):
     return type("CheckedSVM", (cls,), {"loss": lambda self, Xb, yb, reg: _ref_svm(self.W, Xb, yb, reg)})
 
 
+@answer
+def _reference_training(X, y, calls):
+    """W and loss_history after each of several `train(X, y, **kwargs)` calls on one reference
+    classifier (with the SVM loss): [(W, history), ...], one pair per kwargs dict in calls."""
+    from ..classifiers.linear_classifier import LinearClassifier
+
+    model, out = _with_svm_loss(LinearClassifier)(), []
+    for kwargs in calls:
+        history = model.train(X, y, **kwargs)
+        out.append((model.W.copy(), list(history)))
+    return out
+
+
+@answer
+def _reference_predictions(W, X):
+    """The reference LinearClassifier's predict(X) with weights W."""
+    from ..classifiers.linear_classifier import LinearClassifier
+
+    model = LinearClassifier()
+    model.W = W
+    return model.predict(X)
+
+
 def _train_variant(X, y, lr, reg, iters, B, seed, replace=True, sign=1.0):
     rng = np.random.default_rng(seed)
     W = 0.001 * rng.standard_normal((X.shape[1], int(y.max()) + 1))
@@ -187,26 +212,28 @@ def linear_classifier_train(cls) -> None:
     c = Check("LinearClassifier.train", cls)
     W0, X, y = _problem(6, N=40, D=5, C=3)
     lr, reg, B, seed = 0.05, 0.01, 8, 4
-    Student, Ref = _with_svm_loss(cls), _with_svm_loss(_RefClassifier)
+    Student = _with_svm_loss(cls)
+    run = dict(learning_rate=lr, reg=reg, batch_size=B)
 
-    model, ref = Student(), Ref()
-    c.call_with(model.train, X, y, learning_rate=lr, reg=reg, num_iters=0, batch_size=B, seed=seed)
-    ref.train(X, y, learning_rate=lr, reg=reg, num_iters=0, batch_size=B, seed=seed)
+    model = Student()
+    c.call_with(model.train, X, y, num_iters=0, seed=seed, **run)
+    [(W_init, _)] = _reference_training(X, y, [dict(run, num_iters=0, seed=seed)])
     c.require(getattr(model, "W", None) is not None,
               "after train() self.W is still None: create W = 0.001 * rng.standard_normal((D, C)) when it is None.")
-    c.close(model.W, ref.W, "the initial W",
+    c.close(model.W, W_init, "the initial W",
             mistakes=[("W starts at zero; start from 0.001 * rng.standard_normal((D, C)) with "
-                       "rng = np.random.default_rng(seed).", np.zeros_like(ref.W))],
+                       "rng = np.random.default_rng(seed).", np.zeros_like(W_init))],
             hint="Create rng = np.random.default_rng(seed) and draw W = 0.001 * rng.standard_normal((D, C)) first, "
                  "with C = y.max() + 1.")
 
-    model, ref = Student(), Ref()
-    hist = c.call_with(model.train, X, y, learning_rate=lr, reg=reg, num_iters=6, batch_size=B, seed=seed)
-    ref_hist = ref.train(X, y, learning_rate=lr, reg=reg, num_iters=6, batch_size=B, seed=seed)
+    model = Student()
+    hist = c.call_with(model.train, X, y, num_iters=6, seed=seed, **run)
+    (W6, ref_hist), (W9, _) = _reference_training(X, y, [dict(run, num_iters=6, seed=seed),
+                                                         dict(run, num_iters=3, seed=seed + 1)])
     c.require(isinstance(hist, (list, tuple, np.ndarray)) and len(hist) == 6,
               "train() should return loss_history, a list with one minibatch loss per iteration "
               f"(6 for num_iters=6), got {type(hist).__name__}" + (f" of length {len(hist)}" if hasattr(hist, '__len__') else ""))
-    c.close(model.W, ref.W, "W after 6 iterations",
+    c.close(model.W, W6, "W after 6 iterations",
             mistakes=[("the minibatch was drawn without replacement; use idx = rng.choice(N, batch_size) "
                        "(with replacement, as the docstring says).", _train_variant(X, y, lr, reg, 6, B, seed, replace=False)),
                       ("W moved uphill: subtract learning_rate * dW.", _train_variant(X, y, lr, reg, 6, B, seed, sign=-1.0))],
@@ -214,13 +241,11 @@ def linear_classifier_train(cls) -> None:
     c.close(hist, ref_hist, "loss_history", hint="Record each minibatch's loss before the update.")
 
     # A second call continues from the current W instead of starting over.
-    c.call_with(model.train, X, y, learning_rate=lr, reg=reg, num_iters=3, batch_size=B, seed=seed + 1)
-    ref.train(X, y, learning_rate=lr, reg=reg, num_iters=3, batch_size=B, seed=seed + 1)
-    fresh = Ref()
-    fresh.train(X, y, learning_rate=lr, reg=reg, num_iters=3, batch_size=B, seed=seed + 1)
-    c.close(model.W, ref.W, "W after a second call to train",
+    c.call_with(model.train, X, y, num_iters=3, seed=seed + 1, **run)
+    [(W_fresh, _)] = _reference_training(X, y, [dict(run, num_iters=3, seed=seed + 1)])
+    c.close(model.W, W9, "W after a second call to train",
             mistakes=[("W was re-created on the second call: create it only when self.W is None, so "
-                       "training can continue.", fresh.W)])
+                       "training can continue.", W_fresh)])
     c.done()
 
 
@@ -236,6 +261,6 @@ def linear_classifier_predict(cls) -> None:
         c.fail("predict returned one value per class: take the argmax over the classes of each row (axis=1).")
     if got is not None and np.shape(got) == scores.shape:
         c.fail("predict returned the scores: return the predicted labels, np.argmax(scores, axis=1).")
-    c.close(got, np.argmax(scores, axis=1), "the predicted labels",
+    c.close(got, _reference_predictions(W, X), "the predicted labels",
             mistakes=[("those are the lowest-scoring classes: use argmax, not argmin.", np.argmin(scores, axis=1))])
     c.done()

@@ -1,14 +1,17 @@
 """Graded checks for assignment 01 (linear regression).
 
-Each check takes the student's function, runs it on seeded problems against the reference in
-`lib.linear_regression`, and recognises the usual mistakes by name.
+Each check takes the student's function, runs it on seeded problems, compares with what the
+reference in `lib.linear_regression` returns (asked through `expected.reference`, never imported),
+and recognises the usual mistakes by name.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from .. import linear_regression as ref
 from .core import Check
+from .expected import answer, reference
+
+ref = reference("lib.linear_regression")
 
 __all__ = [
     "mse_loss",
@@ -100,27 +103,36 @@ def mse_grad(fn) -> None:
 
 
 # -- gradient descent ------------------------------------------------------------------------
+def _ridge_grad(W, b, X, y):
+    """The grad_fn handed to the student's gradient_descent: the gradient of the ridge objective
+    MSE + 0.1 ||W||^2 rather than of the plain MSE, so that a loop which ignores grad_fn (and
+    calls mse_grad itself) lands somewhere else. An input of the check, not an answer."""
+    r = X @ W + b - y
+    return 2.0 / len(y) * (X.T @ r) + 0.2 * W, float(2.0 / len(y) * np.sum(r))
+
+
 def _gd_variant(X, y, lr, num_iters, W0, b0, sign=1.0, sequential=False):
-    """Gradient descent as typical wrong versions write it (ascent, or b's gradient at the new W)."""
+    """Gradient descent on `_ridge_grad` as typical wrong versions write it (ascent, or b's
+    gradient taken at the new W)."""
     W, b = np.array(W0, dtype=float), float(b0)
     for _ in range(num_iters):
-        dW, db = ref.mse_grad(W, b, X, y)
+        dW, db = _ridge_grad(W, b, X, y)
         W = W - sign * lr * dW
         if sequential:
-            db = ref.mse_grad(W, b, X, y)[1]
+            db = _ridge_grad(W, b, X, y)[1]
         b = b - sign * lr * db
     return W, b
 
 
 class _GradSpy:
-    """Wraps the reference gradient and counts calls, to see that grad_fn is really used."""
+    """Wraps `_ridge_grad` and counts calls, to see that grad_fn is really used, once per update."""
 
     def __init__(self):
         self.calls = 0
 
     def __call__(self, W, b, X, y):
         self.calls += 1
-        return ref.mse_grad(W, b, X, y)
+        return _ridge_grad(W, b, X, y)
 
 
 def gradient_descent(fn) -> None:
@@ -130,7 +142,7 @@ def gradient_descent(fn) -> None:
     W0, b0 = np.array([0.5, -0.5]), 0.25
     for lr, T in [(0.05, 25), (0.01, 7), (0.05, 0)]:
         spy = _GradSpy()
-        W_ref, b_ref, hist_ref = ref.gradient_descent(X, y, lr, T, W0=W0, b0=b0)
+        W_ref, b_ref, hist_ref = ref.gradient_descent(X, y, lr, T, grad_fn=_ridge_grad, W0=W0, b0=b0)
         got = c.call(X, y, learning_rate=lr, num_iters=T, grad_fn=spy, W0=W0, b0=b0)
         W, b, hist = c.unpack(got, ["W", "b", "loss_history"])
         c.require(
@@ -147,12 +159,13 @@ def gradient_descent(fn) -> None:
             f"loss_history has {len(hist)} entries for num_iters={T}; it needs num_iters + 1: the loss "
             f"at the starting point, then one after each update.",
         )
-        zeros_start = ref.gradient_descent(X, y, lr, T)
+        zeros_start = ref.gradient_descent(X, y, lr, T, grad_fn=_ridge_grad)
         mistakes = [
             ("W went uphill: gradient descent subtracts learning_rate * gradient.", _gd_variant(X, y, lr, T, W0, b0, sign=-1)[0]),
             ("W0 was ignored: start from the given W0 and b0.", zeros_start[0]),
         ]
-        c.close(W, W_ref, f"W after {T} updates", mistakes=mistakes)
+        c.close(W, W_ref, f"W after {T} updates", mistakes=mistakes,
+                hint="Update with the gradient that grad_fn returns (the check passes its own grad_fn).")
         c.close(
             b,
             b_ref,
@@ -164,7 +177,7 @@ def gradient_descent(fn) -> None:
                 ("b0 was ignored: start from the given W0 and b0.", zeros_start[1]),
             ],
         )
-        c.close(hist, hist_ref, "loss_history", hint="Entry t is the full-data MSE after t updates.")
+        c.close(hist, hist_ref, "loss_history", hint="Entry t is the full-data MSE (mse_loss) after t updates.")
     c.done()
 
 
@@ -247,15 +260,21 @@ def normal_equation(fn) -> None:
 
 
 def _quadratic(x):
-    """The seed notes' q(x1, x2) = x1^2 + 2 x1 x2 + 3 x2^2 + 4 x1 + 5 x2 + 6."""
+    """q(x1, x2) = x1^2 + 2 x1 x2 + 3 x2^2 + 4 x1 + 5 x2 + 6, the quadratic of Hong Xingxing's DQN
+    slides (2018); its Hessian is [[2, 2], [2, 6]] everywhere."""
     return x[0] ** 2 + 2 * x[0] * x[1] + 3 * x[1] ** 2 + 4 * x[0] + 5 * x[1] + 6
 
 
 def _smooth(x):
+    """A non-quadratic function of three variables, where finite differences are only approximate."""
     return np.sin(x[0]) * x[1] ** 2 + np.exp(0.5 * x[2]) + x[0] * x[2]
 
 
-def _smooth_hessian(x):
+@answer
+def _true_hessian(f, x):
+    """The exact Hessian of `_quadratic` or `_smooth` at x, worked out by hand."""
+    if f is _quadratic:
+        return np.array([[2.0, 2.0], [2.0, 6.0]])
     s, co = np.sin(x[0]), np.cos(x[0])
     return np.array(
         [
@@ -267,14 +286,12 @@ def _smooth_hessian(x):
 
 
 def numerical_hessian(fn) -> None:
-    """Check `numerical_hessian(f, x) -> H` on the seed's quadratic and a non-quadratic function."""
+    """Check `numerical_hessian(f, x) -> H` on the slides' quadratic and a non-quadratic function."""
     c = Check("numerical_hessian", fn)
-    cases = [
-        (_quadratic, np.array([0.3, -1.2]), np.array([[2.0, 2.0], [2.0, 6.0]]), 1e-4),
-        (_smooth, np.array([0.7, -0.4, 0.2]), _smooth_hessian(np.array([0.7, -0.4, 0.2])), 1e-3),
-    ]
-    for f, x, H, tol in cases:
+    cases = [(_quadratic, np.array([0.3, -1.2]), 1e-4), (_smooth, np.array([0.7, -0.4, 0.2]), 1e-3)]
+    for f, x, tol in cases:
         D = x.size
+        H = _true_hessian(f, x)
         got = c.call(f, x)
         mistakes = [
             ("only the diagonal was filled: the mixed partials d2f/dxi dxj (i != j) are missing.", np.diag(np.diag(H))),
