@@ -1,6 +1,8 @@
 """`course grade`: nbgrader autograding that restores check cells and never writes to the submission."""
 import hashlib
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -48,7 +50,10 @@ def test_grading_the_released_stub_fails_every_check(tmp_path, notebook):
     assert _digest(sub) == before  # the student's file is never written
 
 
-def test_grading_restores_edited_and_deleted_checks(tmp_path):
+def test_grading_restores_edited_and_deleted_checks(tmp_path, monkeypatch):
+    # without the environment's bin/ on PATH (nbgrader alone would fail to run `alembic`)
+    bin_dir = str(Path(sys.executable).parent)
+    monkeypatch.setenv("PATH", os.pathsep.join(d for d in os.environ["PATH"].split(os.pathsep) if d != bin_dir))
     nb = nbformat.read(ROOT / "solutions" / NB01, as_version=4)
     kept = []
     for c in nb.cells:
@@ -68,7 +73,9 @@ def test_grading_restores_edited_and_deleted_checks(tmp_path):
     nbformat.write(nb, sub)
     before = _digest(sub)
     out = tmp_path / "graded"
+    env, cwd = dict(os.environ), os.getcwd()
     report = grade(sub, timeout=60, output_dir=out)
+    assert dict(os.environ) == env and os.getcwd() == cwd  # no process-wide state changed
     by_id = {e.grade_id: e for e in report.exercises}
     assert by_id["check_mse_loss"].status == "passed"
     assert by_id["check_mse_grad"].status == "failed" and "factor 2" in by_id["check_mse_grad"].message
