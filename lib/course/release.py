@@ -110,6 +110,7 @@ def _solution_lines(nb) -> set[str]:
 
 
 def _metadata_problems(path: Path, nb) -> list[str]:
+    """What is wrong with one notebook's nbgrader metadata; path is only used in the messages."""
     problems, ids = [], set()
     graded = 0
     for i, cell in enumerate(nb.cells):
@@ -136,51 +137,87 @@ def _metadata_problems(path: Path, nb) -> list[str]:
     return problems
 
 
-def check(root: Path = ROOT) -> list[str]:
-    """Everything wrong with the release; an empty list means it is in order.
+def metadata_problems(root: Path = ROOT) -> list[str]:
+    """Invalid or missing nbgrader metadata in the solution notebooks, one message per problem.
 
-    Stale or missing release files (with a short diff), solution text in assignments/,
-    invalid or missing nbgrader metadata.
+    Our own rules (every metadata cell has a unique grade_id, solution code cells hold a solution
+    region, graded cells have points and check cells are locked, every notebook grades something)
+    and whatever nbgrader's preprocessors reject when the notebook is released.
     """
-    solutions_dir, assignments_dir = root / "solutions", root / "assignments"
     problems: list[str] = []
     for path in solution_notebooks(root=root):
+        rel = path.relative_to(root)
         nb = nbformat.read(path, as_version=4)
-        problems += _metadata_problems(path.relative_to(solutions_dir.parent), nb)
+        problems += _metadata_problems(rel, nb)
         try:
             release_notebook(nb)
         except Exception as exc:  # nbgrader's CheckCellMetadata raises on invalid metadata
-            problems.append(f"{path.relative_to(solutions_dir.parent).as_posix()}: nbgrader rejects it: {exc}")
-    if problems:
-        return problems
+            problems.append(f"{rel.as_posix()}: nbgrader rejects it: {exc}")
+    return problems
 
-    expected: dict[str, str] = {}
-    for name in assignment_names(root):
-        expected.update(expected_release(name, root))
-    actual = {
+
+def _released_files(root: Path) -> dict[str, str]:
+    """What assignments/ holds now: {path relative to assignments/: file text}."""
+    assignments_dir = root / "assignments"
+    if not assignments_dir.exists():
+        return {}
+    return {
         p.relative_to(assignments_dir).as_posix(): p.read_text(encoding="utf-8")
         for p in sorted(assignments_dir.rglob("*"))
         if p.is_file() and ".ipynb_checkpoints" not in p.parts
-    } if assignments_dir.exists() else {}
-    for rel in sorted(expected.keys() - actual.keys()):
-        problems.append(f"assignments/{rel} is missing: run `course generate`")
-    for rel in sorted(actual.keys() - expected.keys()):
-        problems.append(f"assignments/{rel} has no source in solutions/: run `course generate`")
+    }
+
+
+def sync_problems(root: Path = ROOT) -> list[str]:
+    """Release files that differ from what `generate` writes: missing, without a source, or stale
+    (with the first lines of a diff). Empty when assignments/ is exactly what generate makes."""
+    expected: dict[str, str] = {}
+    for name in assignment_names(root):
+        expected.update(expected_release(name, root))
+    actual = _released_files(root)
+    problems = [f"assignments/{rel} is missing: run `course generate`"
+                for rel in sorted(expected.keys() - actual.keys())]
+    problems += [f"assignments/{rel} has no source in solutions/: run `course generate`"
+                 for rel in sorted(actual.keys() - expected.keys())]
     for rel in sorted(expected.keys() & actual.keys()):
         if expected[rel] != actual[rel]:
             diff = list(difflib.unified_diff(actual[rel].splitlines(), expected[rel].splitlines(),
                                              f"assignments/{rel}", "generated", n=0, lineterm=""))
             problems.append(f"assignments/{rel} is stale: run `course generate`\n  " + "\n  ".join(diff[:12]))
+    return problems
 
+
+def leak_problems(root: Path = ROOT) -> list[str]:
+    """Solution lines that appear in a released notebook (at most five reported per notebook).
+
+    A line counts as solution text when it stands inside a solution region, nowhere outside one,
+    and is substantive (12 characters or more, not a comment). Works on the files as they are in
+    assignments/, so it also catches a release edited by hand.
+    """
+    problems: list[str] = []
+    solutions_dir, assignments_dir = root / "solutions", root / "assignments"
     for path in solution_notebooks(root=root):
         rel = path.relative_to(solutions_dir).as_posix()
-        secret = _solution_lines(nbformat.read(path, as_version=4))
-        text = actual.get(rel, "")
-        released = nbformat.reads(text, as_version=4) if text else None
-        if released is None:
+        released_path = assignments_dir / rel
+        text = released_path.read_text(encoding="utf-8") if released_path.is_file() else ""
+        if not text:
             continue
+        secret = _solution_lines(nbformat.read(path, as_version=4))
+        released = nbformat.reads(text, as_version=4)
         released_lines = {line.strip() for c in released.cells for line in c.source.splitlines()}
-        leaked = sorted(secret & released_lines)
-        for line in leaked[:5]:
+        for line in sorted(secret & released_lines)[:5]:
             problems.append(f"assignments/{rel} leaks solution text: {line!r}")
     return problems
+
+
+def check(root: Path = ROOT) -> list[str]:
+    """Everything wrong with the release; an empty list means it is in order.
+
+    First the metadata (`metadata_problems`); only when it is valid, the release files
+    (`sync_problems`: stale or missing, with a short diff) and solution text in assignments/
+    (`leak_problems`).
+    """
+    problems = metadata_problems(root)
+    if problems:
+        return problems
+    return sync_problems(root) + leak_problems(root)
