@@ -1,29 +1,67 @@
-"""Layers: numerical gradient checks, naive vs fast agreement, dtypes, the seed's worked examples."""
+"""Layers: numerical gradient checks, naive vs fast agreement, dtypes, the worked examples, and
+independent cross-checks against SciPy (scipy.signal.correlate, scipy.special.logsumexp)."""
 import numpy as np
 import pytest
+from scipy.signal import correlate
+from scipy.special import logsumexp
 
 from lib import fast_layers as fl
 from lib import layers as L
 from lib import layer_utils as lu
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
-from lib.checks.cnn_layers import SEED_B, SEED_OUT, SEED_W, SEED_X
 from lib.initializers import fans, he_init, xavier_init
 
 rng = np.random.default_rng(0)
 
-# The seed notes' worked convolution (5x5x3 input padded to 7x7x3, two 3x3x3 filters, biases 1
-# and 0, stride 2, and the 3x3x2 output they print) lives with the checks that grade it.
-# The seed's max-pooling example: two 4x4 channels, 2x2 windows, stride 1.
-POOL_X = np.array([[[[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
-                    [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]]]], float)
-POOL_OUT = np.array([[[[8, 6, 7], [8, 8, 8], [4, 8, 8]], [[7, 6, 8], [7, 7, 7], [4, 7, 8]]]], float)
 
-
-def test_seed_examples():
+def test_worked_examples():
+    # CS231n's convolution demo and the max-pooling example, as printed in Hong Xingxing's DQN
+    # slides (2018); see lib.layers.CONV_EXAMPLE and POOL_EXAMPLE
+    ex = L.CONV_EXAMPLE
     for conv in (L.conv_forward_naive, fl.conv_forward_fast):
-        np.testing.assert_array_equal(conv(SEED_X, SEED_W, SEED_B, {"stride": 2, "pad": 1})[0], SEED_OUT)
+        np.testing.assert_array_equal(conv(ex["x"], ex["w"], ex["b"], ex["conv_param"])[0], ex["out"])
+    ex = L.POOL_EXAMPLE
     for pool in (L.max_pool_forward_naive, fl.max_pool_forward_fast):
-        np.testing.assert_array_equal(pool(POOL_X, {"pool_height": 2, "pool_width": 2, "stride": 1})[0], POOL_OUT)
+        np.testing.assert_array_equal(pool(ex["x"], ex["pool_param"])[0], ex["out"])
+
+
+def _conv_by_scipy(x, w, b, stride, pad):
+    """Convolution from scipy.signal.correlate: per sample and filter, a 3-D "valid"
+    cross-correlation of the padded input with the filter sums over channels; stride subsamples."""
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    return np.array([[correlate(xp[n], w[f], mode="valid")[0, ::stride, ::stride] + b[f]
+                      for f in range(w.shape[0])] for n in range(x.shape[0])])
+
+
+@pytest.mark.parametrize("shape_x, shape_w, stride, pad", [
+    ((2, 3, 7, 7), (4, 3, 3, 3), 1, 1),
+    ((2, 3, 7, 7), (4, 3, 3, 3), 2, 1),
+    ((1, 2, 9, 7), (3, 2, 3, 1), 3, 0),   # non-square input and filter
+    ((3, 1, 12, 12), (6, 1, 5, 5), 1, 2),  # LeNet-5's first layer, smaller
+])
+def test_conv_forward_matches_scipy_correlate(shape_x, shape_w, stride, pad):
+    g = np.random.default_rng(sum(shape_x) + stride)
+    x, w, b = g.normal(size=shape_x), g.normal(size=shape_w), g.normal(size=shape_w[0])
+    expected = _conv_by_scipy(x, w, b, stride, pad)
+    cp = {"stride": stride, "pad": pad}
+    for conv in (L.conv_forward_naive, fl.conv_forward_fast):
+        out = conv(x, w, b, cp)[0]
+        assert out.shape == expected.shape
+        np.testing.assert_allclose(out, expected, rtol=1e-12, atol=1e-12)
+    ex = L.CONV_EXAMPLE
+    np.testing.assert_allclose(_conv_by_scipy(ex["x"], ex["w"], ex["b"], 2, 1), ex["out"])
+
+
+def test_softmax_loss_matches_scipy_logsumexp():
+    g = np.random.default_rng(5)
+    x, y = g.normal(size=(7, 5)) * 30, g.integers(0, 5, 7)  # large scores: the stable form matters
+    loss, dx = L.softmax_loss(x, y)
+    lse = logsumexp(x, axis=1)
+    assert loss == pytest.approx(np.mean(lse - x[np.arange(7), y]), rel=1e-12)
+    p = np.exp(x - lse[:, None])
+    np.testing.assert_allclose(dx, (p - np.eye(5)[y]) / 7, atol=1e-15)
+    big = np.array([[1000.0, 0.0, -1000.0]])
+    assert L.softmax_loss(big, np.array([2]))[0] == pytest.approx(logsumexp(big[0]) + 1000.0)
 
 
 def test_affine_gradients():
