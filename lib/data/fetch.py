@@ -29,18 +29,20 @@ class RemoteDataset:
     mirrors: tuple[str, ...]
 
 
-_IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-              "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+# The four IDX files of MNIST and Fashion-MNIST, in the order the loaders return them:
+# training images, training labels, test images, test labels.
+IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
 
 REMOTE = {
     "mnist_full": RemoteDataset(
-        "MNIST (70,000 digits)", "mnist_full", _IDX_FILES,
+        "MNIST (70,000 digits)", "mnist_full", IDX_FILES,
         ("https://ossci-datasets.s3.amazonaws.com/mnist/",
          "https://storage.googleapis.com/cvdf-datasets/mnist/",
          "https://yann.lecun.com/exdb/mnist/"),
     ),
     "fashion_mnist": RemoteDataset(
-        "Fashion-MNIST (70,000 clothing images)", "fashion_mnist", _IDX_FILES,
+        "Fashion-MNIST (70,000 clothing images)", "fashion_mnist", IDX_FILES,
         ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
          "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
     ),

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .fetch import DATA_DIR, DEBIAN_FASHION_DIR, REMOTE, DatasetMissingError, fetch_command, load_registry, verified
+from .fetch import (DATA_DIR, DEBIAN_FASHION_DIR, IDX_FILES, REMOTE, DatasetMissingError, fetch_command,
+                    load_registry, verified)
 from .formats import read_cifar10_archive, read_idx
 
 CLASS_NAMES = {
@@ -44,12 +45,10 @@ def load_mnist_5k():
 
 
 def _load_idx_set(folder: Path, key_prefix: str, registry: dict):
-    files = {}
-    for part in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-                 "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
-        files[part] = read_idx(verified(folder / part, f"{key_prefix}/{part}", registry))
-    return (files["train-images-idx3-ubyte.gz"], files["train-labels-idx1-ubyte.gz"].astype(np.int64),
-            files["t10k-images-idx3-ubyte.gz"], files["t10k-labels-idx1-ubyte.gz"].astype(np.int64))
+    """The four IDX_FILES of folder, each verified against registry[key_prefix/name]."""
+    X_train, y_train, X_test, y_test = (read_idx(verified(folder / name, f"{key_prefix}/{name}", registry))
+                                        for name in IDX_FILES)
+    return X_train, y_train.astype(np.int64), X_test, y_test.astype(np.int64)
 
 
 def _missing(name: str, looked: list[Path]) -> DatasetMissingError:
@@ -65,7 +64,7 @@ def load_mnist_full(data_dir: Path | str | None = None, registry: dict | None = 
     """
     registry = load_registry() if registry is None else registry
     folder = Path(data_dir or DATA_DIR) / "mnist_full"
-    if not (folder / "train-images-idx3-ubyte.gz").exists():
+    if not (folder / IDX_FILES[0]).exists():
         raise _missing("mnist_full", [folder])
     return _load_idx_set(folder, "mnist_full", registry)
 
@@ -80,9 +79,9 @@ def load_fashion_mnist(data_dir: Path | str | None = None, registry: dict | None
     """
     registry = load_registry() if registry is None else registry
     folder = Path(data_dir or DATA_DIR) / "fashion_mnist"
-    if (folder / "train-images-idx3-ubyte.gz").exists():
+    if (folder / IDX_FILES[0]).exists():
         return _load_idx_set(folder, "fashion_mnist", registry)
-    if debian_dir is not None and (Path(debian_dir) / "train-images-idx3-ubyte.gz").exists():
+    if debian_dir is not None and (Path(debian_dir) / IDX_FILES[0]).exists():
         return _load_idx_set(Path(debian_dir), "debian/fashion-mnist", registry)
     raise _missing("fashion_mnist", [folder] + ([Path(debian_dir)] if debian_dir else []))
 
