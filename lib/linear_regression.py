@@ -5,7 +5,7 @@ The model is y_hat = X @ W + b with X: (N, D), W: (D,), b a float. The loss is t
 error MSE = (1/N) sum_i (y_hat_i - y_i)^2, with no 1/2 in front, so its gradient carries a 2:
     dMSE/dW = (2/N) X^T (y_hat - y),    dMSE/db = (2/N) sum_i (y_hat_i - y_i).
 Sources: Goodfellow, Bengio & Courville, *Deep Learning* (2016), sections 5.1.4 and 4.3;
-the y = 2x + 3 + noise example follows the course's seed notes on linear regression.
+the y = 2x + 3 + noise example follows Hong Xingxing's "DQN" slides (2018).
 """
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def _check_model(W, b, X, y=None) -> None:
 
 
 def make_synthetic(n: int = 100, noise_std: float = 5.0, seed: int = 0):
-    """The seed notes' data: x = 0, 1, ..., n-1 and y = 2x + 3 + Gaussian noise.
+    """The data of Hong Xingxing's "DQN" slides (2018): x = 0, 1, ..., n-1 and y = 2x + 3 + Gaussian noise.
 
     Returns X: (n, 1) float64 and y: (n,) float64. noise_std is in units of y.
     """
