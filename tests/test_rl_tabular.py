@@ -60,6 +60,15 @@ def test_cliff_walking_sarsa_safer_than_q_learning():
         T.train(env, "td_lambda")
 
 
+def test_run_episode_rejects_an_unknown_method_by_name():
+    env, Q = gym.make("CliffWalking-v1"), np.zeros((48, 4))
+    with pytest.raises(ValueError) as err:
+        T.run_episode(env, Q, "expected-sarsa", 0.5, 1.0, 0.1, np.random.default_rng(0))
+    message = str(err.value)
+    assert "'q_learning', 'sarsa', 'expected_sarsa'" in message and "got 'expected-sarsa'" in message
+    np.testing.assert_array_equal(Q, 0.0)  # nothing was learned by a method that does not exist
+
+
 def test_truncation_still_bootstraps():
     class OneStep(gym.Env):
         observation_space, action_space = gym.spaces.Discrete(2), gym.spaces.Discrete(1)
@@ -86,7 +95,7 @@ def test_cat_mouse_env():
     _, r, term, _, info = env.step(0)  # up from (4, 0) is free
     assert not term
     Q, R, L = T.train(env, "q_learning", 300, 0.5, 0.99, 0.1, seed=0)
-    assert T.evaluate(env, Q, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
+    assert T.evaluate(Q, env, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
     with pytest.raises(ValueError, match="outside"):
         lib.rl.envs.CatMouseEnv(cats=((9, 9),))
 

@@ -129,13 +129,23 @@ def random_walk_rms(method: Callable, alpha: float, num_episodes: int = 100, num
 
 
 # -- control loops on gymnasium environments -----------------------------------------------------
+METHODS = ("q_learning", "sarsa", "expected_sarsa")  # the control methods run_episode and train accept
+
+
+def _check_method(method) -> None:
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(map(repr, METHODS))}, got {method!r}")
+
+
 def run_episode(env, Q, method, alpha, gamma, epsilon, rng, seed=None):
     """One episode of on-line learning with an epsilon-greedy behaviour policy; Q changes in place.
 
-    method: "q_learning", "sarsa" or "expected_sarsa". The update bootstraps unless the step
-    *terminated*; a truncated step (time limit) still bootstraps from the next state.
-    Returns (undiscounted return, number of steps).
+    method: "q_learning", "sarsa" or "expected_sarsa" (`METHODS`). The update bootstraps unless
+    the step *terminated*; a truncated step (time limit) still bootstraps from the next state.
+    Returns (undiscounted return, number of steps). Raises ValueError for any other method,
+    before the env is touched.
     """
+    _check_method(method)
     s, _ = env.reset(seed=seed)
     a = epsilon_greedy(Q[s], epsilon, rng)
     total, steps, done = 0.0, 0, False
@@ -146,7 +156,7 @@ def run_episode(env, Q, method, alpha, gamma, epsilon, rng, seed=None):
             q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma)
         elif method == "sarsa":
             sarsa_update(Q, s, a, r, s_next, a_next, terminated, alpha, gamma)
-        else:
+        else:  # "expected_sarsa", the only other name _check_method lets through
             expected_sarsa_update(Q, s, a, r, s_next, terminated, alpha, gamma, epsilon)
         total, steps = total + r, steps + 1
         s, a = s_next, a_next
@@ -165,11 +175,11 @@ def train(env, method: str = "q_learning", num_episodes: int = 500, alpha: float
 
     method: "q_learning", "sarsa" or "expected_sarsa". epsilon: exploration (or epsilon_fn(episode)
     for a schedule). The env is reset with seed on the first episode only; actions come from
-    np.random.default_rng(seed). Q: starting table (zeros if None).
+    np.random.default_rng(seed). Q: starting table (zeros if None), changed in place.
     Returns (Q, returns, lengths): per-episode undiscounted return and number of steps.
+    Raises ValueError for an unknown method (see `run_episode`).
     """
-    if method not in ("q_learning", "sarsa", "expected_sarsa"):
-        raise ValueError(f"method must be q_learning, sarsa or expected_sarsa, got {method!r}")
+    _check_method(method)
     rng = np.random.default_rng(seed)
     Q = np.zeros((env.observation_space.n, env.action_space.n)) if Q is None else Q
     returns, lengths = np.zeros(num_episodes), np.zeros(num_episodes, dtype=int)
@@ -179,8 +189,13 @@ def train(env, method: str = "q_learning", num_episodes: int = 500, alpha: float
     return Q, returns, lengths
 
 
-def evaluate(env, Q, num_episodes: int = 100, seed: int = 0):
-    """Run the greedy policy of Q (ties broken at random); returns the per-episode returns."""
+def evaluate(Q, env, num_episodes: int = 100, seed: int = 0):
+    """Returns (num_episodes,) of the greedy policy of Q (num_states, num_actions) on env.
+
+    Ties are broken at random with np.random.default_rng(seed); episode i starts from
+    env.reset(seed=seed + i). Model first, then env, like `lib.rl.evaluation.evaluate` and
+    Stable-Baselines3's `evaluate_policy(model, env, ...)`.
+    """
     rng = np.random.default_rng(seed)
     returns = np.zeros(num_episodes)
     for ep in range(num_episodes):
