@@ -1,13 +1,11 @@
-"""DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent, Catch."""
-import gymnasium as gym
+"""DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent,
+greedy evaluation."""
 import numpy as np
 import pytest
-from gymnasium import spaces
-from gymnasium.utils.env_checker import check_env
 
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from lib.rl import dqn as D
-from lib.rl.envs import CatchEnv
+from lib.rl.envs import CorridorEnv
 from lib.rl.replay import Batch, ReplayBuffer
 
 
@@ -125,26 +123,10 @@ def test_clip_updates_and_schedule():
     assert D.linear_schedule(500, 1.0, 0.1, 100) == pytest.approx(0.1)
 
 
-class Corridor(gym.Env):
+def Corridor():
     """Positions 0..4 as one-hot vectors; action 1 moves right, 0 left; +1 at position 4 (terminal).
     A time limit of 8 steps truncates."""
-
-    observation_space = spaces.Box(0.0, 1.0, (5,), np.float32)
-    action_space = spaces.Discrete(2)
-
-    def _obs(self):
-        o = np.zeros(5, np.float32)
-        o[self.pos] = 1
-        return o
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.pos, self.t = 0, 0
-        return self._obs(), {}
-
-    def step(self, a):
-        self.pos, self.t = max(0, min(4, self.pos + (1 if a == 1 else -1))), self.t + 1
-        return self._obs(), float(self.pos == 4), self.pos == 4, self.t >= 8 and self.pos != 4, {}
+    return CorridorEnv(5, one_hot=True, max_steps=8)
 
 
 def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
@@ -189,27 +171,6 @@ def test_agent_rejects_a_mismatched_network():
         D.DQNAgent(Corridor(), D.QNetwork((5,), 3))
     with pytest.raises(ValueError, match="expects observations"):
         D.DQNAgent(Corridor(), D.QNetwork((4,), 2))
-
-
-def test_catch_env_rules():
-    check_env(gym.make("Catch-v0").unwrapped)
-    env = CatchEnv()
-    for seed in range(20):  # the follow-the-fruit policy always catches
-        obs, _ = env.reset(seed=seed)
-        assert obs.shape == (1, 10, 10) and obs.sum() == 4
-        steps, done = 0, False
-        while not done:
-            fruit, basket = np.argmax(obs[0, :-1].max(axis=0)), np.flatnonzero(obs[0, -1]).mean()
-            a = 1 if fruit == basket else (2 if fruit > basket else 0)
-            obs, r, done, trunc, _ = env.step(a)
-            steps += 1
-        assert steps == 9 and r == 1.0
-    env.reset(seed=3)
-    rewards = [env.step(0)[1] for _ in range(9)]
-    assert rewards[:8] == [0.0] * 8 and rewards[8] in (1.0, -1.0)
-    assert gym.make("Catch-v0", render_mode="rgb_array").unwrapped.render_mode == "rgb_array"
-    with pytest.raises(ValueError, match="action"):
-        env.step(3)
 
 
 def test_run_policy_plays_any_batch_policy_to_the_end():

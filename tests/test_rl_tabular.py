@@ -1,13 +1,10 @@
-"""Tabular RL: updates, prediction on the random walk, value iteration, the CatMouse env."""
-import warnings
-
+"""Tabular RL: updates, prediction on the random walk, value iteration, control loops, plots."""
 import gymnasium as gym
 import numpy as np
 import pytest
-from gymnasium.utils.env_checker import check_env
 
-import lib.rl.envs  # noqa: F401  (registers CatMouse-v0)
 from lib.rl import tabular as T
+from lib.rl.envs import CorridorEnv
 
 
 def test_updates_and_terminal_handling():
@@ -61,12 +58,18 @@ def test_cliff_walking_sarsa_safer_than_q_learning():
 
 
 def test_run_episode_rejects_an_unknown_method_by_name():
-    env, Q = gym.make("CliffWalking-v1"), np.zeros((48, 4))
+    env, Q = CorridorEnv(4, one_hot=False), np.zeros((4, 2))
     with pytest.raises(ValueError) as err:
         T.run_episode(env, Q, "expected-sarsa", 0.5, 1.0, 0.1, np.random.default_rng(0))
     message = str(err.value)
     assert "'q_learning', 'sarsa', 'expected_sarsa'" in message and "got 'expected-sarsa'" in message
     np.testing.assert_array_equal(Q, 0.0)  # nothing was learned by a method that does not exist
+
+
+def test_evaluate_takes_the_table_first():
+    Q = np.zeros((4, 2))
+    Q[:, 1] = 1.0  # greedy: always right
+    np.testing.assert_array_equal(T.evaluate(Q, CorridorEnv(4, one_hot=False), num_episodes=3), 1.0)
 
 
 def test_truncation_still_bootstraps():
@@ -82,22 +85,6 @@ def test_truncation_still_bootstraps():
     Q = np.array([[0.0], [10.0]])
     T.q_learning_episode(OneStep(), Q, 1.0, 0.5, 0.0, np.random.default_rng(0))
     assert Q[0, 0] == pytest.approx(5.0)
-
-
-def test_cat_mouse_env():
-    env = gym.make("CatMouse-v0", render_mode="rgb_array")
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        check_env(env.unwrapped)
-    obs, _ = env.reset(seed=0)
-    assert obs == 4 * 6 + 0 and env.render().shape == (160, 192, 3)
-    assert env.step(3)[0] == obs  # wall: stays put
-    _, r, term, _, info = env.step(0)  # up from (4, 0) is free
-    assert not term
-    Q, R, L = T.train(env, "q_learning", 300, 0.5, 0.99, 0.1, seed=0)
-    assert T.evaluate(Q, env, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
-    with pytest.raises(ValueError, match="outside"):
-        lib.rl.envs.CatMouseEnv(cats=((9, 9),))
 
 
 def test_plot_helpers():

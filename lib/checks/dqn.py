@@ -7,11 +7,10 @@ known sequence of adds, which slots sampling can reach, what the tree sums to.
 """
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
 from ..rl import dqn as ref
+from ..rl.envs import CorridorEnv
 from ..rl.replay import Batch, ReplayBuffer as _RefBuffer
 from ..rl.replay import importance_weights as _ref_weights
 from .core import Check
@@ -122,27 +121,10 @@ def huber_loss(fn) -> None:
     c.done()
 
 
-class _Clock(gym.Env):
-    """A 6-state chain observed as one-hot vectors; action 1 moves right, 0 stays. Reaching state 5
-    terminates (+1); otherwise a time limit of 3 steps truncates."""
-
-    observation_space = spaces.Box(0.0, 1.0, (6,), np.float32)
-    action_space = spaces.Discrete(2)
-
-    def _obs(self):
-        o = np.zeros(6, np.float32)
-        o[self.pos] = 1.0
-        return o
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.pos, self.t = (options or {}).get("start", 0), 0
-        return self._obs(), {}
-
-    def step(self, action):
-        self.pos, self.t = min(5, self.pos + int(action)), self.t + 1
-        terminated = self.pos == 5
-        return self._obs(), float(terminated), terminated, self.t >= 3 and not terminated, {}
+def _clock():
+    """A 6-cell corridor observed as one-hot vectors: reaching cell 5 terminates (+1); otherwise a
+    time limit of 3 steps truncates."""
+    return CorridorEnv(6, one_hot=True, max_steps=3)
 
 
 def _right_net():
@@ -157,7 +139,7 @@ def collect_transition(fn) -> None:
     c = Check("collect_transition", fn)
     net, rng = _right_net(), np.random.default_rng(0)
     # truncation: three greedy steps from state 0 end by the time limit at state 3
-    env, buf = _Clock(), _RefBuffer(10, (6,))
+    env, buf = _clock(), _RefBuffer(10, (6,))
     obs, _ = env.reset()
     for step in range(3):
         out = c.unpack(c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5)),
@@ -176,13 +158,13 @@ def collect_transition(fn) -> None:
                f"{buf.next_obs[2].tolist()}. Store the observation env.step returned, not a reset observation: "
                f"resetting is the training loop's job.")
     # termination: from state 4 one step right reaches the goal
-    env, buf = _Clock(), _RefBuffer(10, (6,))
+    env, buf = _clock(), _RefBuffer(10, (6,))
     obs, _ = env.reset(options={"start": 4})
     out = c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5))
     c.require(bool(buf.terminated[0]) and buf.rewards[0] == 1.0,
               "reaching the goal terminates with reward 1: store terminated=True and the reward.")
     # exploration: epsilon = 1 picks both actions about equally
-    env, buf = _Clock(), _RefBuffer(400, (6,))
+    env, buf = _clock(), _RefBuffer(400, (6,))
     for _ in range(400):
         obs, _ = env.reset()
         c.call(env, obs, net, 1.0, rng, buf, may_change=(0, 4, 5))

@@ -6,11 +6,10 @@ thousands of seeded calls, with thresholds far from what a correct version produ
 """
 from __future__ import annotations
 
-import gymnasium as gym
 import numpy as np
-from gymnasium import spaces
 
 from ..rl import tabular as ref
+from ..rl.envs import CorridorEnv
 from .core import Check
 
 __all__ = ["epsilon_greedy", "q_learning_update", "sarsa_update", "q_learning_episode"]
@@ -126,20 +125,10 @@ def sarsa_update(fn) -> None:
     c.done()
 
 
-class _Chain(gym.Env):
-    """A 4-state corridor; action 1 moves right, 0 left; reward 1 on reaching state 3 (terminal)."""
-
-    observation_space = spaces.Discrete(4)
-    action_space = spaces.Discrete(2)
-
-    def reset(self, *, seed=None, options=None):
-        super().reset(seed=seed)
-        self.s = 0
-        return 0, {}
-
-    def step(self, a):
-        self.s = max(0, min(3, self.s + (1 if a == 1 else -1)))
-        return self.s, float(self.s == 3), self.s == 3, False, {}
+def _chain(limit=None):
+    """A 4-cell corridor with Discrete observations: action 1 moves right, 0 left; reward 1 on
+    reaching cell 3 (terminal); with limit, a time limit of that many steps truncates."""
+    return CorridorEnv(4, one_hot=False, max_steps=limit)
 
 
 def _chain_q():
@@ -167,7 +156,7 @@ def q_learning_episode(fn) -> None:
     once with a time limit that truncates the episode before the goal."""
     c = Check("q_learning_episode", fn)
     for limit in (None, 2):
-        env = _Chain() if limit is None else gym.wrappers.TimeLimit(_Chain(), max_episode_steps=limit)
+        env = _chain(limit)
         Q = _chain_q()
         got = c.call(env, Q, 0.5, 0.9, 0.0, np.random.default_rng(0), may_change=(1,))
         expected_Q = _chain_q()

@@ -8,6 +8,9 @@ Catch-v0: a fruit falls down a small grid and a basket on the bottom row must ca
 "catch the falling fruit" game of the course's seed notes, after Eder Santana's "Keras plays
 catch"; DeepMind's bsuite has a 10x5 version). The observation is the picture itself, so a
 convolutional Q-network has to learn where things are.
+
+CorridorEnv (not registered): a tiny corridor whose right end is the goal, small enough that
+every value is known by hand; the tests and the graded checks of 06 and 07 run on it.
 """
 from __future__ import annotations
 
@@ -151,3 +154,52 @@ class CatchEnv(gym.Env):
 
 
 gym.register(id="Catch-v0", entry_point=CatchEnv)
+
+
+class CorridorEnv(gym.Env):
+    """A corridor of `length` cells, 0..length-1; the last cell is the goal.
+
+    Actions: Discrete(2): 0 left, 1 right (moving left from cell 0 stays there). Reaching the
+    goal gives reward 1 and terminates; every other step gives 0. With max_steps, the step that
+    makes the episode max_steps long truncates it (unless it terminated).
+    one_hot: observations are Box(0, 1, (length,), float32) one-hot vectors of the cell (for a
+    Q-network), else Discrete(length), the cell itself (for a Q table).
+    reset(options={"start": s}) starts from cell s (default 0).
+    Raises ValueError for length < 2, max_steps < 1, a start outside 0..length-2, or an action
+    other than 0 or 1.
+    """
+
+    def __init__(self, length: int = 5, one_hot: bool = True, max_steps: int | None = None):
+        if int(length) < 2:
+            raise ValueError(f"length must be an integer >= 2, got {length!r}")
+        if max_steps is not None and int(max_steps) < 1:
+            raise ValueError(f"max_steps must be None or >= 1, got {max_steps!r}")
+        self.length, self.one_hot, self.max_steps = int(length), bool(one_hot), max_steps
+        self.observation_space = (spaces.Box(0.0, 1.0, (self.length,), np.float32) if self.one_hot
+                                  else spaces.Discrete(self.length))
+        self.action_space = spaces.Discrete(2)
+        self.pos, self.t = 0, 0
+
+    def _obs(self):
+        if not self.one_hot:
+            return self.pos
+        o = np.zeros(self.length, np.float32)
+        o[self.pos] = 1.0
+        return o
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)  # the dynamics are deterministic
+        start = (options or {}).get("start", 0)
+        if not 0 <= start < self.length - 1:
+            raise ValueError(f"start must be a cell in 0..{self.length - 2} (not the goal), got {start!r}")
+        self.pos, self.t = int(start), 0
+        return self._obs(), {}
+
+    def step(self, action):
+        a = int(action)
+        if a not in (0, 1):
+            raise ValueError(f"action must be 0 (left) or 1 (right), got {action!r}")
+        self.pos, self.t = max(0, min(self.length - 1, self.pos + (1 if a == 1 else -1))), self.t + 1
+        terminated = self.pos == self.length - 1
+        truncated = self.max_steps is not None and self.t >= self.max_steps and not terminated
+        return self._obs(), float(terminated), terminated, truncated, {}
