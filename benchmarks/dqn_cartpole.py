@@ -29,7 +29,9 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from lib.rl.dqn import CARTPOLE, DQNAgent, QNetwork, run_policy  # noqa: E402
+from lib.models import QNetwork  # noqa: E402
+from lib.rl.dqn import CARTPOLE, DQNAgent  # noqa: E402
+from lib.rl.evaluation import run_policy  # noqa: E402
 
 EVAL_EVERY, EVAL_EPISODES, SOLVED = 500, 20, 475.0
 

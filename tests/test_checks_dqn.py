@@ -4,13 +4,14 @@ import pytest
 
 from lib import checks
 from lib.checks import CheckFailed
+from lib.models import dueling_aggregate
 from lib.rl import dqn as D
 from lib.rl import replay as R
 
 REFERENCES = {
     "replay_buffer": R.ReplayBuffer, "td_targets": D.td_targets, "huber_loss": D.huber_loss,
     "collect_transition": D.collect_transition, "dqn_loss": D.dqn_loss, "double_dqn_targets": D.double_dqn_targets,
-    "dueling_aggregate": D.dueling_aggregate, "sum_tree": R.SumTree, "importance_weights": R.importance_weights,
+    "dueling_aggregate": dueling_aggregate, "sum_tree": R.SumTree, "importance_weights": R.importance_weights,
 }
 
 

@@ -1,11 +1,15 @@
 """DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent,
 greedy evaluation."""
+import functools
+
 import numpy as np
 import pytest
 
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
+from lib.models import QNetwork, dueling_aggregate
 from lib.rl import dqn as D
 from lib.rl.envs import CorridorEnv
+from lib.rl.evaluation import evaluate, run_policy
 from lib.rl.replay import Batch, ReplayBuffer
 
 
@@ -25,7 +29,7 @@ NETS = {
 
 @pytest.mark.parametrize("kind", NETS)
 def test_q_network_backward_matches_numerical_gradient(kind):
-    net = D.QNetwork(**NETS[kind], dtype=np.float64, seed=1)
+    net = QNetwork(**NETS[kind], dtype=np.float64, seed=1)
     for k in net.params:  # larger weights than the init so no head is ~0
         net.params[k] += np.random.default_rng(2).normal(scale=0.3, size=net.params[k].shape)
     x = batch_for(net).obs
@@ -40,16 +44,16 @@ def test_q_network_backward_matches_numerical_gradient(kind):
 
 def test_dueling_aggregate_uses_the_mean_and_keeps_value_identifiable():
     v, a = np.array([[2.0]]), np.array([[1.0, 3.0, 5.0]])
-    np.testing.assert_allclose(D.dueling_aggregate(v, a), [[0.0, 2.0, 4.0]])
-    np.testing.assert_allclose(D.dueling_aggregate(v, a + 7.0), D.dueling_aggregate(v, a))
+    np.testing.assert_allclose(dueling_aggregate(v, a), [[0.0, 2.0, 4.0]])
+    np.testing.assert_allclose(dueling_aggregate(v, a + 7.0), dueling_aggregate(v, a))
 
 
 def test_q_network_rejects_wrong_observations():
-    net = D.QNetwork((4,), 2)
+    net = QNetwork((4,), 2)
     with pytest.raises(ValueError, match=r"\(N, 4\)"):
         net.forward(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="C, H, W"):
-        D.QNetwork((4,), 2, convs=((2, 3, 1, 1),))
+        QNetwork((4,), 2, convs=((2, 3, 1, 1),))
 
 
 def test_huber_loss_values_and_gradient_beyond_one():
@@ -86,8 +90,8 @@ def test_double_dqn_selects_online_and_evaluates_target():
 
 @pytest.mark.parametrize("double", [False, True])
 def test_dqn_loss_gradient_is_the_gradient_of_its_loss(double):
-    net = D.QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=0)
-    target = D.QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=5)
+    net = QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=0)
+    target = QNetwork(obs_shape=(4,), num_actions=3, hidden=(6,), dtype=np.float64, seed=5)
     for k in net.params:
         net.params[k] = net.params[k] + np.random.default_rng(1).normal(scale=0.5, size=net.params[k].shape)
     b = batch_for(net)
@@ -130,7 +134,7 @@ def Corridor():
 
 
 def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
-    env, net, buf = Corridor(), D.QNetwork((5,), 2, hidden=(4,)), ReplayBuffer(20, (5,))
+    env, net, buf = Corridor(), QNetwork((5,), 2, hidden=(4,)), ReplayBuffer(20, (5,))
     obs, _ = env.reset(seed=0)
     rng = np.random.default_rng(0)
     for _ in range(8):  # epsilon = 1: a random walk, which here ends by truncation (seeded)
@@ -146,7 +150,7 @@ def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
 
 def test_agent_learns_the_corridor():
     env = Corridor()
-    net = D.QNetwork((5,), 2, hidden=(16,), seed=0)
+    net = QNetwork((5,), 2, hidden=(16,), seed=0)
     agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, buffer_size=2000, learning_starts=100,
                        target_update_interval=50, eps_decay_steps=500, seed=0)
     hist = agent.train(1500, progress=False)
@@ -159,7 +163,7 @@ def test_agent_learns_the_corridor():
 
 @pytest.mark.parametrize("kw", [dict(double=True), dict(prioritized=True), dict(tau=0.05)])
 def test_agent_variants_run_and_learn(kw):
-    env, net = Corridor(), D.QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
+    env, net = Corridor(), QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
     agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, learning_starts=100,
                        target_update_interval=50, eps_decay_steps=500, seed=1, **kw)
     agent.train(1500, progress=False)
@@ -168,13 +172,50 @@ def test_agent_variants_run_and_learn(kw):
 
 def test_agent_rejects_a_mismatched_network():
     with pytest.raises(ValueError, match="3 outputs but env has 2"):
-        D.DQNAgent(Corridor(), D.QNetwork((5,), 3))
+        D.DQNAgent(Corridor(), QNetwork((5,), 3))
     with pytest.raises(ValueError, match="expects observations"):
-        D.DQNAgent(Corridor(), D.QNetwork((4,), 2))
+        D.DQNAgent(Corridor(), QNetwork((4,), 2))
 
 
 def test_run_policy_plays_any_batch_policy_to_the_end():
-    right = D.run_policy(lambda obs: np.ones(len(obs), int), Corridor(), num_episodes=3)
-    left = D.run_policy(lambda obs: np.zeros(len(obs), int), Corridor(), num_episodes=3)
+    right = run_policy(lambda obs: np.ones(len(obs), int), Corridor(), num_episodes=3)
+    left = run_policy(lambda obs: np.zeros(len(obs), int), Corridor(), num_episodes=3)
     np.testing.assert_array_equal(right, 1.0)  # reaches the goal
     np.testing.assert_array_equal(left, 0.0)   # stays at the wall until the time limit truncates
+
+
+def test_evaluate_takes_the_model_first_and_plays_greedily():
+    net = QNetwork((5,), 2, hidden=(4,), seed=0)
+    net.params["b_out"][:] = [0.0, 10.0]  # always right
+    np.testing.assert_array_equal(evaluate(net, Corridor(), num_episodes=2), 1.0)
+
+
+def test_agent_names_its_schedule_and_adam_state():
+    agent = D.DQNAgent(Corridor(), QNetwork((5,), 2, hidden=(4,)), lr=0.01, eps_start=0.9, eps_end=0.1,
+                       eps_decay_steps=100)
+    assert (agent.eps_start, agent.eps_end, agent.eps_decay_steps) == (0.9, 0.1, 100)
+    assert agent.epsilon(50) == pytest.approx(0.5)
+    assert agent.optim_config == {"learning_rate": 0.01}
+    agent.buffer.add(np.eye(5)[0], 1, 0.0, np.eye(5)[1], False)
+    agent.update()
+    assert agent.optim_config["t"] == 1 and agent.optim_config["m"].size == agent.q_net.num_params
+
+
+def test_agent_loss_fn_has_one_signature_and_double_picks_the_default():
+    env, net = Corridor(), QNetwork((5,), 2, hidden=(4,))
+    assert D.DQNAgent(env, net).loss_fn is D.dqn_loss
+    double = D.DQNAgent(env, net, double=True).loss_fn
+    assert isinstance(double, functools.partial) and double.func is D.dqn_loss and double.keywords == {"double": True}
+    calls = []
+
+    def my_loss(q_net, target_net, batch, gamma):
+        calls.append(gamma)
+        return D.dqn_loss(q_net, target_net, batch, gamma)
+
+    agent = D.DQNAgent(env, net, gamma=0.7, loss_fn=my_loss, batch_size=4)
+    for i in range(4):
+        agent.buffer.add(np.eye(5)[i], 1, 0.0, np.eye(5)[i + 1], i == 3)
+    agent.update()
+    assert calls == [0.7]
+    with pytest.raises(ValueError, match="double=True.*loss_fn"):
+        D.DQNAgent(env, net, double=True, loss_fn=my_loss)

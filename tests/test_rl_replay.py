@@ -78,9 +78,9 @@ def test_prioritized_new_transitions_get_the_max_priority_and_weights_are_normal
     fill(buf, 4)
     np.testing.assert_allclose(buf.tree[np.arange(4)], 1.0)
     buf.update_priorities([0, 1], [3.0, 0.0])
-    assert buf.max_priority == pytest.approx(3.0 + buf.eps)
+    assert buf.max_priority == pytest.approx(3.0 + buf.priority_offset)
     fill(buf, 1, start=4)
-    assert buf.tree[4] == pytest.approx((3.0 + buf.eps) ** 0.5)
+    assert buf.tree[4] == pytest.approx((3.0 + buf.priority_offset) ** 0.5)
     rng = np.random.default_rng(1)
     batch = buf.sample(64, rng, beta=0.7)
     p = buf.tree[batch.indices] / buf.tree.total
@@ -99,3 +99,5 @@ def test_prioritized_sampling_follows_p_alpha():
     np.testing.assert_allclose(np.bincount(idx, minlength=4) / idx.size, [0.1, 0.2, 0.3, 0.4], atol=0.01)
     with pytest.raises(ValueError, match="beta"):
         buf.sample(4, rng, beta=1.5)
+    with pytest.raises(ValueError, match="priority_offset"):
+        PrioritizedReplayBuffer(4, (1,), priority_offset=0.0)

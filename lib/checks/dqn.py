@@ -1,6 +1,7 @@
 """Graded checks for assignment 07 (DQN and its extensions).
 
-Functions are compared with the references in `lib.rl.dqn` / `lib.rl.replay` on seeded inputs,
+Functions are compared with the references in `lib.rl.dqn`, `lib.rl.replay` and `lib.models`
+(QNetwork, dueling_aggregate) on seeded inputs,
 and typical wrong versions are recognised by the values they return. The two classes the
 student writes (ReplayBuffer, SumTree) are checked by behaviour: which slots hold what after a
 known sequence of adds, which slots sampling can reach, what the tree sums to.
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..models import QNetwork
+from ..models import dueling_aggregate as _ref_dueling
 from ..rl import dqn as ref
 from ..rl.envs import CorridorEnv
 from ..rl.replay import Batch, ReplayBuffer as _RefBuffer
@@ -129,7 +132,7 @@ def _clock():
 
 def _right_net():
     """A QNetwork whose greedy action is always 1 (right)."""
-    net = ref.QNetwork((6,), 2, hidden=(4,), seed=0)
+    net = QNetwork((6,), 2, hidden=(4,), seed=0)
     net.params["b_out"][:] = [0.0, 10.0]
     return net
 
@@ -175,8 +178,8 @@ def collect_transition(fn) -> None:
 
 
 def _loss_case():
-    net = ref.QNetwork((3,), 3, hidden=(5,), dtype=np.float64, seed=1)
-    target = ref.QNetwork((3,), 3, hidden=(5,), dtype=np.float64, seed=2)
+    net = QNetwork((3,), 3, hidden=(5,), dtype=np.float64, seed=1)
+    target = QNetwork((3,), 3, hidden=(5,), dtype=np.float64, seed=2)
     rng = np.random.default_rng(3)
     for n in (net, target):
         for k in n.params:
@@ -258,7 +261,7 @@ def dueling_aggregate(fn) -> None:
     c = Check("dueling_aggregate", fn)
     rng = np.random.default_rng(5)
     v, a = rng.normal(size=(4, 1)), rng.normal(size=(4, 3))
-    expected = ref.dueling_aggregate(v, a)
+    expected = _ref_dueling(v, a)
     c.close(c.call(v, a), expected, "Q", mistakes=[
         ("V + A without centering: then V and A are not identifiable (any constant can move between them). "
          "Subtract the mean advantage over actions.", v + a),

@@ -1,4 +1,12 @@
-"""Models built from `lib` layers, with CS231n's interface: `params` and `loss(X, y=None)`."""
-from .lenet import LeNet5
+"""Models built from `lib` layers. Each keeps its parameters in `params` (a dict of arrays) and
+returns gradients as a dict with the same keys and shapes.
 
-__all__ = ["LeNet5"]
+LeNet5     image classifier with CS231n's interface: `loss(X, y=None)` returns the scores, or
+           (loss, grads) when labels are given (05).
+QNetwork   Q-values of every action (MLP or CNN, optional dueling head): `forward(obs)` returns
+           (q, cache) and `backward(dq, cache)` the grads; the loss is the caller's (DQN, 07).
+"""
+from .lenet import LeNet5
+from .q_network import QNetwork, dueling_aggregate
+
+__all__ = ["LeNet5", "QNetwork", "dueling_aggregate"]

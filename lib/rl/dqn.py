@@ -1,22 +1,22 @@
-"""Deep Q-learning (DQN) from the course's own layers, with the Double, Dueling and prioritized
-replay extensions.
+"""Deep Q-learning (DQN) with the Double DQN and prioritized replay extensions, on the course's
+own layers and optimizer.
 
-The pieces, top to bottom: a Q-network (MLP or small CNN, optional dueling head), the Huber
-loss, TD targets (vanilla and Double DQN), the loss and gradients of one minibatch, gradient
-clipping and target-network updates, an epsilon schedule, one environment step into the replay
-buffer, greedy evaluation, and `DQNAgent`, which runs them in a loop.
+The pieces, top to bottom: the Huber loss, TD targets (vanilla and Double DQN), the loss and
+gradients of one minibatch, gradient clipping and target-network updates, an epsilon schedule,
+one epsilon-greedy environment step into the replay buffer, and `DQNAgent`, which runs them in a
+loop. Elsewhere: the Q-network (MLP or CNN, optional dueling head) is `lib.models.QNetwork`; the
+replay buffers are in `lib.rl.replay`; greedy evaluation is `lib.rl.evaluation.evaluate`.
 
 Sources: Mnih et al. (2015), "Human-level control through deep reinforcement learning", Nature
-518 (DQN: replay, a target network updated every C steps, the Huber-clipped error, no pooling in
-the network); van Hasselt, Guez & Silver (2016), "Deep Reinforcement Learning with Double
-Q-learning" (eq. 4); Wang et al. (2016), "Dueling Network Architectures for Deep Reinforcement
-Learning" (eq. 9, mean aggregation); Schaul et al. (2016), "Prioritized Experience Replay";
-Lillicrap et al. (2016), "Continuous control with deep reinforcement learning" (soft target
-updates); the course's seed notes on DQN and its CartPole variants.
+518 (DQN: replay, a target network updated every C steps, the Huber-clipped error); van Hasselt,
+Guez & Silver (2016), "Deep Reinforcement Learning with Double Q-learning" (eq. 4); Schaul et al.
+(2016), "Prioritized Experience Replay"; Lillicrap et al. (2016), "Continuous control with deep
+reinforcement learning" (soft target updates); the course's seed notes on DQN and its CartPole
+variants.
 """
 from __future__ import annotations
 
-import copy
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import Callable
@@ -25,15 +25,13 @@ import gymnasium as gym
 import numpy as np
 from tqdm import tqdm
 
-from ..fast_layers import conv_backward_fast, conv_forward_fast
-from ..initializers import fans, uniform_fan_in_init
-from ..layers import affine_backward, affine_forward, conv_output_size, relu_backward, relu_forward
+from ..models import QNetwork
 from ..optim import adam
+from .evaluation import evaluate
 from .replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
-__all__ = ["CARTPOLE", "QNetwork", "dueling_aggregate", "huber_loss", "td_targets", "double_dqn_targets", "dqn_loss",
-           "clip_grad_norm", "hard_update", "soft_update", "linear_schedule", "collect_transition",
-           "run_policy", "evaluate", "DQNAgent", "History"]
+__all__ = ["CARTPOLE", "huber_loss", "td_targets", "double_dqn_targets", "dqn_loss", "clip_grad_norm",
+           "hard_update", "soft_update", "linear_schedule", "collect_transition", "DQNAgent", "History"]
 
 
 # Hyperparameters that solve CartPole-v1 here (tuned over seeds 0-9; see docs/benchmarks.md):
@@ -46,128 +44,6 @@ CARTPOLE = {
                   gradient_steps=4, target_update_interval=128, eps_start=1.0, eps_end=0.04, eps_decay_steps=8_000,
                   max_grad_norm=10.0),
 }
-
-
-# -- the Q-network -----------------------------------------------------------------------------
-def dueling_aggregate(value, advantages):
-    """Q(s, a) = V(s) + A(s, a) - mean_a' A(s, a') (Wang et al., 2016, eq. 9).
-
-    value: (N, 1); advantages: (N, A). Returns q: (N, A). Subtracting the mean makes V and A
-    identifiable (adding c to V and -c to A would give the same Q otherwise); the mean instead
-    of the max keeps the advantages' targets steadier, the paper found.
-    """
-    return value + advantages - advantages.mean(axis=1, keepdims=True)
-
-
-class QNetwork:
-    """Q-values of every action for a batch of observations, from `lib` layers.
-
-    obs_shape: one observation's shape: (D,) for an MLP, (C, H, W) for a CNN.
-    convs: (filters, kernel, stride, pad) per convolution, each followed by ReLU; no pooling, as
-        in DeepMind's network (strides shrink the image instead).
-    hidden: sizes of the fully connected ReLU layers after the convolutions.
-    dueling: replace the output layer by a value head (1 unit) and an advantage head (A units)
-        combined by `dueling_aggregate`.
-    Params: W1, b1, ... for the convolutions and hidden layers in order, then W_out, b_out (or
-    W_value, b_value, W_adv, b_adv). Weights and biases start uniform in +-1/sqrt(fan_in)
-    (`uniform_fan_in_init`, PyTorch's default): on CartPole this solved 5 of 5 seeds where He
-    initialization solved 4 (docs/benchmarks.md).
-    """
-
-    def __init__(self, obs_shape, num_actions: int, hidden=(64, 64), convs=(), dueling: bool = False,
-                 dtype=np.float32, seed: int = 0):
-        self.obs_shape, self.num_actions = tuple(obs_shape), int(num_actions)
-        if self.num_actions < 1:
-            raise ValueError(f"num_actions must be >= 1, got {num_actions}")
-        if convs and len(self.obs_shape) != 3:
-            raise ValueError(f"convolutions need obs_shape (C, H, W), got {self.obs_shape}")
-        self.hidden, self.dueling, self.dtype = tuple(hidden), bool(dueling), dtype
-        self.conv_params = [{"stride": s, "pad": p} for (_, _, s, p) in convs]
-        rng = np.random.default_rng(seed)
-        self.params = {}
-
-        def add(name, w_shape, b_size):
-            fan_in = fans(w_shape)[0]
-            self.params[f"W{name}"] = uniform_fan_in_init(w_shape, fan_in, rng, dtype)
-            self.params[f"b{name}"] = uniform_fan_in_init((b_size,), fan_in, rng, dtype)
-
-        n = 0
-        if convs:
-            C, H, W = self.obs_shape
-            for F, k, s, p in convs:
-                n += 1
-                H, W = conv_output_size(H, k, p, s, "height"), conv_output_size(W, k, p, s, "width")
-                add(n, (F, C, k, k), F)
-                C = F
-            D = C * H * W
-        else:
-            D = int(np.prod(self.obs_shape))
-        self.num_convs = len(convs)
-        for M in self.hidden:
-            n += 1
-            add(n, (D, M), M)
-            D = M
-        heads = {"_value": 1, "_adv": self.num_actions} if self.dueling else {"_out": self.num_actions}
-        for name, M in heads.items():
-            add(name, (D, M), M)
-        self.num_layers = n
-
-    @property
-    def num_params(self) -> int:
-        return int(sum(p.size for p in self.params.values()))
-
-    def copy(self) -> "QNetwork":
-        """An independent copy (e.g. the target network)."""
-        return copy.deepcopy(self)
-
-    def forward(self, obs):
-        """obs: (N, *obs_shape). Returns q: (N, num_actions) in self.dtype, and the cache for backward.
-
-        Raises ValueError if obs does not have the batch of obs_shape.
-        """
-        x = np.asarray(obs, dtype=self.dtype)
-        if x.shape[1:] != self.obs_shape:
-            raise ValueError(f"obs must have shape (N, {', '.join(map(str, self.obs_shape))}), got {x.shape}")
-        p, caches = self.params, []
-        for i in range(1, self.num_layers + 1):
-            if i <= self.num_convs:
-                a, c = conv_forward_fast(x, p[f"W{i}"], p[f"b{i}"], self.conv_params[i - 1])
-            else:
-                a, c = affine_forward(x, p[f"W{i}"], p[f"b{i}"])
-            x, r = relu_forward(a)
-            caches.append((c, r))
-        if self.dueling:
-            v, cv = affine_forward(x, p["W_value"], p["b_value"])
-            adv, ca = affine_forward(x, p["W_adv"], p["b_adv"])
-            return dueling_aggregate(v, adv), (caches, (cv, ca))
-        q, co = affine_forward(x, p["W_out"], p["b_out"])
-        return q, (caches, co)
-
-    def q_values(self, obs) -> np.ndarray:
-        """Just the Q-values (N, num_actions), no cache."""
-        return self.forward(obs)[0]
-
-    def backward(self, dq, cache) -> dict:
-        """dq: (N, num_actions) gradient of the loss w.r.t. q. Returns grads with params' keys and shapes."""
-        caches, head = cache
-        grads = {}
-        if self.dueling:
-            cv, ca = head
-            dv = dq.sum(axis=1, keepdims=True)                # V feeds every action's Q
-            dadv = dq - dq.mean(axis=1, keepdims=True)          # d/dA_j of (A_k - mean A)
-            dx, grads["W_value"], grads["b_value"] = affine_backward(dv, cv)
-            dx2, grads["W_adv"], grads["b_adv"] = affine_backward(dadv, ca)
-            dx = dx + dx2
-        else:
-            dx, grads["W_out"], grads["b_out"] = affine_backward(dq, head)
-        for i in range(self.num_layers, 0, -1):
-            c, r = caches[i - 1]
-            da = relu_backward(dx, r)
-            if i <= self.num_convs:  # the first layer's dx (w.r.t. the observation) is never needed
-                dx, grads[f"W{i}"], grads[f"b{i}"] = conv_backward_fast(da, c, compute_dx=i > 1)
-            else:
-                dx, grads[f"W{i}"], grads[f"b{i}"] = affine_backward(da, c)
-        return grads
 
 
 # -- loss and targets --------------------------------------------------------------------------
@@ -231,13 +107,17 @@ def double_dqn_targets(rewards, terminated, q_next_online, q_next_target, gamma:
 
 
 def dqn_loss(q_net: QNetwork, target_net: QNetwork, batch: Batch, gamma: float, double: bool = False):
-    """Loss and gradients of one DQN minibatch.
+    """Loss and gradients of one DQN minibatch: the default `loss_fn` of `DQNAgent`, whose contract
+    is `loss_fn(q_net, target_net, batch, gamma) -> (loss, grads, td_errors)`.
 
     The target y comes from the target network (`td_targets`, or `double_dqn_targets` when
     double) and is a constant: no gradient flows into it. The prediction is Q(s, a) of the online
     network for the action taken; the Huber loss, weighted by batch.weights, compares the two.
-    Returns (loss, grads, td_errors): grads w.r.t. q_net.params; td_errors = y - Q(s, a), (N,),
-    the new priorities for prioritized replay.
+    q_net, target_net: `lib.models.QNetwork`s of the same shape; batch: a `lib.rl.replay.Batch`;
+    gamma in [0, 1]; double: Double DQN targets (the agent passes `functools.partial(dqn_loss,
+    double=True)` as its loss_fn). Returns (loss, grads, td_errors): loss a float; grads w.r.t.
+    q_net.params (same keys and shapes); td_errors = y - Q(s, a), (N,), the new priorities for
+    prioritized replay. Raises ValueError (from the targets) for gamma outside [0, 1].
     """
     q_next_target = target_net.q_values(batch.next_obs)
     if double:
@@ -310,45 +190,6 @@ def collect_transition(env: gym.Env, obs, q_net: QNetwork, epsilon: float, rng: 
     return next_obs, float(reward), bool(terminated), bool(truncated)
 
 
-def _make_copies(env: gym.Env, n: int) -> list:
-    if env.spec is not None:
-        kwargs = dict(env.spec.kwargs)
-        kwargs.pop("render_mode", None)
-        return [gym.make(env.spec.id, **kwargs) for _ in range(n)]
-    return [copy.deepcopy(env) for _ in range(n)]
-
-
-def run_policy(policy: Callable, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
-    """Returns of num_episodes episodes of a batch policy, as a (num_episodes,) array.
-
-    policy: maps observations (B, *obs_shape) float32 to B actions (any agent: ours, SB3's
-    `predict`, a random one). Episode i starts from env.reset(seed=seed + i) on its own copy of
-    env (made from env's registered id, else a deep copy), and all run in step: one policy call
-    per time step for every episode still going.
-    """
-    envs = _make_copies(env, num_episodes)
-    obs = np.stack([np.asarray(e.reset(seed=seed + i)[0], np.float32) for i, e in enumerate(envs)])
-    returns = np.zeros(num_episodes)
-    running = np.arange(num_episodes)
-    while running.size:
-        actions = policy(obs[running])
-        still = []
-        for i, a in zip(running, actions):
-            o, r, terminated, truncated, _ = envs[i].step(int(a))
-            obs[i], returns[i] = o, returns[i] + r
-            if not (terminated or truncated):
-                still.append(i)
-        running = np.array(still, dtype=np.int64)
-    for e in envs:
-        e.close()
-    return returns
-
-
-def evaluate(q_net: QNetwork, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
-    """Returns of num_episodes greedy episodes of q_net (argmax Q, no exploration); see `run_policy`."""
-    return run_policy(lambda obs: q_net.q_values(obs).argmax(axis=1), env, num_episodes, seed)
-
-
 # -- the agent ---------------------------------------------------------------------------------
 @dataclass
 class History:
@@ -357,7 +198,8 @@ class History:
     episode_returns / episode_steps: return of each finished training episode and the env step
     at which it ended; eval_steps / eval_means: greedy evaluations (mean return) and when;
     solved_step: env step at which the evaluation first reached solved_return (None if never);
-    train_seconds: wall time spent training, excluding evaluations.
+    losses: the loss of every update; train_seconds: wall time spent training, excluding
+    evaluations.
     """
 
     episode_returns: list = field(default_factory=list)
@@ -379,11 +221,20 @@ class DQNAgent:
     steps of pure collection before the first update; train_freq: env steps per update;
     gradient_steps: updates each time; target_update_interval: env steps between hard copies,
     or tau for soft (Polyak) updates after every update instead; eps_start, eps_end,
-    eps_decay_steps: the linear epsilon schedule; max_grad_norm: global-norm clipping;
-    double: Double DQN targets; prioritized: prioritized replay with per_alpha and beta annealed
-    from per_beta_start to 1 over the training run; loss_fn: the function computing
-    (loss, grads, td_errors) (default `dqn_loss`; a notebook passes its own); seed: seeds the
-    network-independent randomness (exploration, sampling, env resets).
+    eps_decay_steps: the linear epsilon schedule (exploration; kept as attributes of the same
+    names); max_grad_norm: global-norm clipping; double: Double DQN targets (through the default
+    loss_fn); prioritized: prioritized replay with per_alpha and beta annealed from
+    per_beta_start to 1 over the training run; seed: seeds the network-independent randomness
+    (exploration, sampling, env resets).
+    loss_fn: `loss_fn(q_net, target_net, batch, gamma) -> (loss, grads, td_errors)`, as
+    `dqn_loss` (a notebook passes the student's own). Default: `dqn_loss`, or
+    `functools.partial(dqn_loss, double=True)` when double (Double DQN targets). A custom loss_fn
+    computes its own targets, so it cannot be combined with double=True.
+    optim_config: Adam's state, the config dict `lib.optim.adam` takes and returns (learning rate,
+    then moments m, v and step count t) for all parameters laid end to end (`lib.solver.Solver`
+    keeps one such dict per parameter, in `optim_configs`).
+    Raises ValueError for a non-Discrete action space, a q_net whose outputs or observation
+    shape do not match env, tau outside (0, 1], or double=True with a custom loss_fn.
     """
 
     def __init__(self, env: gym.Env, q_net: QNetwork, *, gamma=0.99, lr=1e-3, batch_size=64, buffer_size=50_000,
@@ -398,23 +249,29 @@ class DQNAgent:
             raise ValueError(f"q_net expects observations {q_net.obs_shape}, env gives {env.observation_space.shape}")
         if tau is not None and not 0 < tau <= 1:
             raise ValueError(f"tau must be in (0, 1] or None, got {tau}")
+        if double and loss_fn is not None:
+            raise ValueError(f"double=True picks the loss (functools.partial(dqn_loss, double=True)), but loss_fn={loss_fn!r} "
+                             "was given too: compute Double DQN targets inside your loss_fn and pass double=False")
         self.env, self.q_net, self.target_net = env, q_net, q_net.copy()
         self.gamma, self.batch_size, self.learning_starts = gamma, batch_size, learning_starts
         self.train_freq, self.gradient_steps = train_freq, gradient_steps
         self.target_update_interval, self.tau = target_update_interval, tau
-        self.eps = (eps_start, eps_end, eps_decay_steps)
+        self.eps_start, self.eps_end, self.eps_decay_steps = eps_start, eps_end, eps_decay_steps
         self.max_grad_norm, self.double, self.prioritized = max_grad_norm, double, prioritized
         self.per_beta_start = per_beta_start
         obs_shape = q_net.obs_shape
         self.buffer = (PrioritizedReplayBuffer(buffer_size, obs_shape, alpha=per_alpha) if prioritized
                        else ReplayBuffer(buffer_size, obs_shape))
-        self.optim = {"learning_rate": lr}  # Adam's config for the flattened parameters
-        self.loss_fn = loss_fn or dqn_loss
+        self.optim_config = {"learning_rate": lr}  # Adam's state for the flattened parameters
+        if loss_fn is None:
+            loss_fn = functools.partial(dqn_loss, double=True) if double else dqn_loss
+        self.loss_fn = loss_fn
         self.seed, self.rng = seed, np.random.default_rng(seed)
         self.steps = 0
 
     def epsilon(self, step: int) -> float:
-        return linear_schedule(step, *self.eps)
+        """The exploration rate at env step `step` (linear from eps_start to eps_end over eps_decay_steps)."""
+        return linear_schedule(step, self.eps_start, self.eps_end, self.eps_decay_steps)
 
     def update(self, beta: float = 0.4) -> float:
         """One gradient step on a sampled minibatch: loss, clipping, Adam, new priorities. Returns the loss."""
@@ -422,13 +279,12 @@ class DQNAgent:
             batch = self.buffer.sample(self.batch_size, self.rng, beta)
         else:
             batch = self.buffer.sample(self.batch_size, self.rng)
-        extra = {"double": True} if self.double else {}  # a loss_fn without Double DQN need not take it
-        loss, grads, td_errors = self.loss_fn(self.q_net, self.target_net, batch, self.gamma, **extra)
+        loss, grads, td_errors = self.loss_fn(self.q_net, self.target_net, batch, self.gamma)
         # Clipping and Adam on all parameters laid end to end: the same numbers as one call per
         # array (the norm is global and Adam works elementwise), with far less Python overhead.
         p = self.q_net.params
         flat_grad = clip_grad_norm({"all": np.concatenate([grads[k].ravel() for k in p])}, self.max_grad_norm)[0]["all"]
-        flat, self.optim = adam(np.concatenate([p[k].ravel() for k in p]), flat_grad, self.optim)
+        flat, self.optim_config = adam(np.concatenate([p[k].ravel() for k in p]), flat_grad, self.optim_config)
         start = 0
         for k in p:
             p[k] = flat[start:start + p[k].size].reshape(p[k].shape)
@@ -488,5 +344,5 @@ class DQNAgent:
         return hist
 
     def evaluate(self, env: gym.Env, num_episodes: int = 20, seed: int = 0) -> np.ndarray:
-        """Greedy returns of the current online network (see `evaluate`)."""
+        """Greedy returns (num_episodes,) of the current online network (`lib.rl.evaluation.evaluate`)."""
         return evaluate(self.q_net, env, num_episodes, seed)

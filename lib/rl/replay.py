@@ -4,9 +4,10 @@ Replay breaks the correlation between consecutive transitions (an SGD step on a 
 old, shuffled experience instead of on the last few steps) and lets every transition be learned
 from more than once (Mnih et al., 2015, "Human-level control through deep reinforcement
 learning", Methods). Prioritized replay samples transition i with probability
-P(i) = p_i^alpha / sum_k p_k^alpha, p_i = |delta_i| + eps, and corrects the bias this introduces
-with importance weights w_i = (N * P(i))^(-beta) / max_j w_j, beta annealed to 1 (Schaul et al.,
-2016, "Prioritized Experience Replay", section 3.3 and Algorithm 1).
+P(i) = p_i^alpha / sum_k p_k^alpha, p_i = |delta_i| + epsilon (the paper's epsilon is
+`priority_offset` here), and corrects the bias this introduces with importance weights
+w_i = (N * P(i))^(-beta) / max_j w_j, beta annealed to 1 (Schaul et al., 2016, "Prioritized
+Experience Replay", section 3.3 and Algorithm 1).
 """
 from __future__ import annotations
 
@@ -174,20 +175,24 @@ def importance_weights(probs, buffer_size: int, beta: float) -> np.ndarray:
 class PrioritizedReplayBuffer(ReplayBuffer):
     """Proportional prioritized replay (Schaul et al., 2016).
 
-    alpha: how much prioritization is used (0 = uniform); eps: added to |delta| so that no
-    transition's probability falls to zero. New transitions get the largest priority seen so
-    far, so each is replayed at least about once. `sample(batch_size, rng, beta)` also returns
-    importance weights w_i = (N * P(i))^(-beta) normalized by their largest value in the batch
-    (so they only ever scale updates down); anneal beta from about 0.4 to 1 over training.
+    alpha: how much prioritization is used (0 = uniform); priority_offset: Schaul et al.'s epsilon,
+    a small constant > 0 added to |delta| so that no transition's priority (and probability)
+    falls to zero (named apart from the exploration epsilon of `lib.rl.dqn.DQNAgent`). New
+    transitions get the largest priority seen so far, so each is replayed at least about once.
+    `sample(batch_size, rng, beta)` also returns importance weights w_i = (N * P(i))^(-beta)
+    normalized by their largest value in the batch (so they only ever scale updates down);
+    anneal beta from about 0.4 to 1 over training. Raises ValueError for alpha outside [0, 1]
+    or priority_offset <= 0.
     """
 
-    def __init__(self, capacity: int, obs_shape: tuple, alpha: float = 0.6, eps: float = 1e-6, obs_dtype=np.float32):
+    def __init__(self, capacity: int, obs_shape: tuple, alpha: float = 0.6, priority_offset: float = 1e-6,
+                 obs_dtype=np.float32):
         super().__init__(capacity, obs_shape, obs_dtype)
         if not 0 <= alpha <= 1:
             raise ValueError(f"alpha must be in [0, 1], got {alpha}")
-        if eps <= 0:
-            raise ValueError(f"eps must be > 0, got {eps}")
-        self.alpha, self.eps = alpha, eps
+        if priority_offset <= 0:
+            raise ValueError(f"priority_offset must be > 0, got {priority_offset}")
+        self.alpha, self.priority_offset = alpha, priority_offset
         self.tree = SumTree(self.capacity)
         self.max_priority = 1.0  # p_1 = 1 (Algorithm 1, line 2)
 
@@ -214,7 +219,10 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         return self._batch(idx, importance_weights(self.tree[idx] / total, self.size, beta))
 
     def update_priorities(self, indices, td_errors) -> None:
-        """Set p_i = |delta_i| + eps for the sampled slots (stored as p_i^alpha in the tree)."""
-        p = np.abs(np.asarray(td_errors, dtype=np.float64)) + self.eps
+        """Set p_i = |delta_i| + priority_offset for the sampled slots (stored as p_i^alpha in the tree).
+
+        indices: (B,) slots from `sample`; td_errors: (B,) their latest TD errors delta_i.
+        """
+        p = np.abs(np.asarray(td_errors, dtype=np.float64)) + self.priority_offset
         self.tree.update(indices, p ** self.alpha)
         self.max_priority = max(self.max_priority, float(p.max()))
