@@ -1,33 +1,11 @@
 """Checks of assignment 07: the references pass; stubs and the issue's typical mistakes are named."""
 import numpy as np
-import pytest
+from check_harness import CheckTests
 
-from lib import checks
-from lib.checks import CheckFailed
+import lib.checks.dqn as module
 from lib.models import dueling_aggregate
 from lib.rl import dqn as D
 from lib.rl import replay as R
-
-REFERENCES = {
-    "replay_buffer": R.ReplayBuffer, "td_targets": D.td_targets, "huber_loss": D.huber_loss,
-    "collect_transition": D.collect_transition, "dqn_loss": D.dqn_loss, "double_dqn_targets": D.double_dqn_targets,
-    "dueling_aggregate": dueling_aggregate, "sum_tree": R.SumTree, "importance_weights": R.importance_weights,
-}
-
-
-def test_every_check_has_a_reference():
-    assert set(REFERENCES) == set(checks._dqn.__all__)
-
-
-@pytest.mark.parametrize("name", REFERENCES)
-def test_reference_passes(name, capsys):
-    getattr(checks, name)(REFERENCES[name])
-    assert "✓" in capsys.readouterr().out
-
-
-def stub(*a, **k):
-    raise NotImplementedError()
-
 
 class StubBuffer(R.ReplayBuffer):
     def add(self, *a):
@@ -43,13 +21,6 @@ class StubTree(R.SumTree):
 
     def find(self, *a):
         raise NotImplementedError()
-
-
-@pytest.mark.parametrize("name", REFERENCES)
-def test_stub_fails(name):
-    fn = {"replay_buffer": StubBuffer, "sum_tree": StubTree}.get(name, stub)
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        getattr(checks, name)(fn)
 
 
 # -- replay buffer ------------------------------------------------------------------------------
@@ -76,16 +47,6 @@ class MixesRows(R.ReplayBuffer):
         return b._replace(next_obs=self.next_obs[rng.integers(0, self.size, batch_size)])
 
 
-@pytest.mark.parametrize("cls, message", [
-    (OverwritesNewest, "overwriting one slot"),
-    (SamplesCapacity, "never filled"),
-    (MixesRows, "mixes different transitions"),
-])
-def test_replay_buffer_mistakes(cls, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.replay_buffer(cls)
-
-
 # -- targets and loss ---------------------------------------------------------------------------
 def td_no_cut(rewards, terminated, q, gamma):
     return rewards + gamma * q.max(axis=1)
@@ -97,16 +58,6 @@ def td_inverted_cut(rewards, terminated, q, gamma):
 
 def td_mean(rewards, terminated, q, gamma):
     return rewards + gamma * (1 - terminated) * q.mean(axis=1)
-
-
-@pytest.mark.parametrize("fn, message", [
-    (td_no_cut, "bootstraps from terminated states"),
-    (td_inverted_cut, "wrong rows"),
-    (td_mean, "takes the max"),
-])
-def test_td_targets_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.td_targets(fn)
 
 
 def huber_mse_gradient(x, y, weights=None):
@@ -130,17 +81,6 @@ def huber_sum(x, y, weights=None):
     return loss * len(x), dx * len(x)
 
 
-@pytest.mark.parametrize("fn, message", [
-    (huber_mse_gradient, "gradient is wrong beyond"),
-    (huber_squared, "squared error everywhere"),
-    (huber_ignores_weights, "weights are ignored"),
-    (huber_sum, "summed over the batch"),
-])
-def test_huber_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.huber_loss(fn)
-
-
 def collect_cuts_on_truncation(env, obs, q_net, epsilon, rng, buffer):
     a = int(rng.integers(q_net.num_actions)) if rng.random() < epsilon else int(np.argmax(q_net.q_values(obs[None])[0]))
     next_obs, r, term, trunc, _ = env.step(a)
@@ -159,16 +99,6 @@ def collect_stores_reset_obs(env, obs, q_net, epsilon, rng, buffer):
 
 def collect_never_explores(env, obs, q_net, epsilon, rng, buffer):
     return D.collect_transition(env, obs, q_net, 0.0, rng, buffer)
-
-
-@pytest.mark.parametrize("fn, message", [
-    (collect_cuts_on_truncation, "stored as terminated"),
-    (collect_stores_reset_obs, "not a reset observation"),
-    (collect_never_explores, "uniformly random"),
-])
-def test_collect_transition_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.collect_transition(fn)
 
 
 def loss_online_max(q_net, target_net, batch, gamma):
@@ -191,17 +121,6 @@ def loss_unweighted(q_net, target_net, batch, gamma):
     return D.dqn_loss(q_net, target_net, batch._replace(weights=np.ones_like(batch.weights)), gamma)
 
 
-@pytest.mark.parametrize("fn, message", [
-    (loss_online_max, "ONLINE network"),
-    (loss_no_terminal_cut, "bootstrap from terminated"),
-    (loss_all_actions, "every action"),
-    (loss_unweighted, "weights are not used"),
-])
-def test_dqn_loss_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.dqn_loss(fn)
-
-
 # -- extensions ---------------------------------------------------------------------------------
 def double_argmax_target(r, term, online, target, gamma):
     return D.td_targets(r, term, target, gamma)
@@ -213,26 +132,6 @@ def double_swapped(r, term, online, target, gamma):
 
 def double_no_cut(r, term, online, target, gamma):
     return D.double_dqn_targets(r, np.zeros_like(term), online, target, gamma)
-
-
-@pytest.mark.parametrize("fn, message", [
-    (double_argmax_target, "argmax is taken from the target network"),
-    (double_swapped, "roles are swapped"),
-    (double_no_cut, "bootstraps from terminated"),
-])
-def test_double_dqn_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.double_dqn_targets(fn)
-
-
-@pytest.mark.parametrize("fn, message", [
-    (lambda v, a: v + a, "without centering"),
-    (lambda v, a: v + a - a.max(axis=1, keepdims=True), "max advantage"),
-    (lambda v, a: v + a - a.mean(axis=0, keepdims=True), "over the batch"),
-])
-def test_dueling_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.dueling_aggregate(fn)
 
 
 class AddsInsteadOfReplacing(R.SumTree):
@@ -253,20 +152,42 @@ class FindsEmptyLeaves(R.SumTree):
         return (np.asarray(values) / self.total * self.capacity).astype(int)  # uniform over leaves
 
 
-@pytest.mark.parametrize("cls, message", [
-    (AddsInsteadOfReplacing, "total is wrong after an update"),
-    (FindsEmptyLeaves, "priority is 0"),
-])
-def test_sum_tree_mistakes(cls, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.sum_tree(cls)
-
-
-@pytest.mark.parametrize("fn, message", [
-    (lambda p, n, beta: (n * p) ** (-beta), "not normalized"),
-    (lambda p, n, beta: (n * p) ** beta / ((n * p) ** beta).max(), "wrong sign"),
-    (lambda p, n, beta: (n * p) ** (-beta) / ((n * p) ** (-beta)).sum(), "by the sum"),
-])
-def test_importance_weight_mistakes(fn, message):
-    with pytest.raises(CheckFailed, match=message):
-        checks.importance_weights(fn)
+class TestChecks(CheckTests):
+    module = module
+    references = {
+        "replay_buffer": R.ReplayBuffer, "td_targets": D.td_targets, "huber_loss": D.huber_loss,
+        "collect_transition": D.collect_transition, "dqn_loss": D.dqn_loss, "double_dqn_targets": D.double_dqn_targets,
+        "dueling_aggregate": dueling_aggregate, "sum_tree": R.SumTree, "importance_weights": R.importance_weights,
+    }
+    stubs = {"replay_buffer": StubBuffer, "sum_tree": StubTree}
+    behavioural = {"replay_buffer", "collect_transition", "sum_tree"}
+    mistakes = [
+        ("replay_buffer", OverwritesNewest, "overwriting one slot"),
+        ("replay_buffer", SamplesCapacity, "never filled"),
+        ("replay_buffer", MixesRows, "mixes different transitions"),
+        ("td_targets", td_no_cut, "bootstraps from terminated states"),
+        ("td_targets", td_inverted_cut, "wrong rows"),
+        ("td_targets", td_mean, "takes the max"),
+        ("huber_loss", huber_mse_gradient, "gradient is wrong beyond"),
+        ("huber_loss", huber_squared, "squared error everywhere"),
+        ("huber_loss", huber_ignores_weights, "weights are ignored"),
+        ("huber_loss", huber_sum, "summed over the batch"),
+        ("collect_transition", collect_cuts_on_truncation, "stored as terminated"),
+        ("collect_transition", collect_stores_reset_obs, "not a reset observation"),
+        ("collect_transition", collect_never_explores, "uniformly random"),
+        ("dqn_loss", loss_online_max, "ONLINE network"),
+        ("dqn_loss", loss_no_terminal_cut, "bootstrap from terminated"),
+        ("dqn_loss", loss_all_actions, "every action"),
+        ("dqn_loss", loss_unweighted, "weights are not used"),
+        ("double_dqn_targets", double_argmax_target, "argmax is taken from the target network"),
+        ("double_dqn_targets", double_swapped, "roles are swapped"),
+        ("double_dqn_targets", double_no_cut, "bootstraps from terminated"),
+        ("dueling_aggregate", lambda v, a: v + a, "without centering"),
+        ("dueling_aggregate", lambda v, a: v + a - a.max(axis=1, keepdims=True), "max advantage"),
+        ("dueling_aggregate", lambda v, a: v + a - a.mean(axis=0, keepdims=True), "over the batch"),
+        ("sum_tree", AddsInsteadOfReplacing, "total is wrong after an update"),
+        ("sum_tree", FindsEmptyLeaves, "priority is 0"),
+        ("importance_weights", lambda p, n, beta: (n * p) ** (-beta), "not normalized"),
+        ("importance_weights", lambda p, n, beta: (n * p) ** beta / ((n * p) ** beta).max(), "wrong sign"),
+        ("importance_weights", lambda p, n, beta: (n * p) ** (-beta) / ((n * p) ** (-beta)).sum(), "by the sum"),
+    ]

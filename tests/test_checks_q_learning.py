@@ -1,27 +1,9 @@
 """Checks of assignment 06: the reference passes; stubs and the issue's typical mistakes are named."""
 import numpy as np
-import pytest
+from check_harness import CheckTests
 
-from lib import checks
-from lib.checks import CheckFailed
+import lib.checks.q_learning as module
 from lib.rl import tabular as T
-
-NAMES = checks._ql.__all__
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_reference_passes(name, capsys):
-    getattr(checks, name)(getattr(T, name))
-    assert f"✓ {name}" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_stub_fails(name):
-    def stub(*a, **k):
-        raise NotImplementedError()
-    with pytest.raises(CheckFailed, match="not implemented yet"):
-        getattr(checks, name)(stub)
-
 
 def eg_first_tie(q, epsilon, rng):
     return int(rng.integers(len(q))) if rng.random() < epsilon else int(np.argmax(q))
@@ -85,22 +67,20 @@ def episode_ignores_terminated(env, Q, alpha, gamma, epsilon, rng):
     return total, steps
 
 
-WRONG = [
-    ("epsilon_greedy", eg_first_tie, "ties must be broken at random"),
-    ("epsilon_greedy", eg_never_explores, "with epsilon = 1 every action should be chosen at random"),
-    ("epsilon_greedy", eg_always_explores, "with epsilon = 0 every action must be greedy"),
-    ("epsilon_greedy", eg_inverted, "with epsilon = 0 every action must be greedy"),
-    ("q_learning_update", q_bootstraps_terminal, "bootstrapped from a terminal state"),
-    ("q_learning_update", q_alpha_on_target, "step size multiplies the target"),
-    ("q_learning_update", q_returns_nothing_but_correct_q, "returned TD error"),
-    ("sarsa_update", sarsa_uses_max, "max over next actions"),
-    ("sarsa_update", sarsa_bootstraps_terminal, "bootstrapped from a terminal state"),
-    ("q_learning_episode", episode_cuts_on_truncation, "bootstrap was cut at the time limit"),
-    ("q_learning_episode", episode_ignores_terminated, "bootstrapped from the terminal state"),
-]
-
-
-@pytest.mark.parametrize("name,wrong,message", WRONG, ids=[w[1].__name__ for w in WRONG])
-def test_typical_mistake_is_named(name, wrong, message):
-    with pytest.raises(CheckFailed, match=message):
-        getattr(checks, name)(wrong)
+class TestChecks(CheckTests):
+    module = module
+    references = {name: getattr(T, name) for name in module.__all__}
+    behavioural = {"epsilon_greedy"}
+    mistakes = [
+        ("epsilon_greedy", eg_first_tie, "ties must be broken at random"),
+        ("epsilon_greedy", eg_never_explores, "with epsilon = 1 every action should be chosen at random"),
+        ("epsilon_greedy", eg_always_explores, "with epsilon = 0 every action must be greedy"),
+        ("epsilon_greedy", eg_inverted, "with epsilon = 0 every action must be greedy"),
+        ("q_learning_update", q_bootstraps_terminal, "bootstrapped from a terminal state"),
+        ("q_learning_update", q_alpha_on_target, "step size multiplies the target"),
+        ("q_learning_update", q_returns_nothing_but_correct_q, "returned TD error"),
+        ("sarsa_update", sarsa_uses_max, "max over next actions"),
+        ("sarsa_update", sarsa_bootstraps_terminal, "bootstrapped from a terminal state"),
+        ("q_learning_episode", episode_cuts_on_truncation, "bootstrap was cut at the time limit"),
+        ("q_learning_episode", episode_ignores_terminated, "bootstrapped from the terminal state"),
+    ]

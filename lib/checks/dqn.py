@@ -1,8 +1,8 @@
 """Graded checks for assignment 07 (DQN and its extensions).
 
-Functions are compared with the references in `lib.rl.dqn`, `lib.rl.replay` and `lib.models`
-(QNetwork, dueling_aggregate) on seeded inputs,
-and typical wrong versions are recognised by the values they return. The two classes the
+Functions are compared with the references in `lib.rl.dqn`, `lib.rl.replay` and
+`lib.models.q_network` (asked through `expected`) on seeded inputs, and typical wrong versions
+are recognised by the values they return. The two classes the
 student writes (ReplayBuffer, SumTree) are checked by behaviour: which slots hold what after a
 known sequence of adds, which slots sampling can reach, what the tree sums to.
 """
@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..models import QNetwork
-from ..models import dueling_aggregate as _ref_dueling
-from ..rl import dqn as ref
+from ..models.q_network import QNetwork
 from ..rl.envs import CorridorEnv
-from ..rl.replay import Batch, ReplayBuffer as _RefBuffer
-from ..rl.replay import importance_weights as _ref_weights
+from ..rl.replay import Batch
 from .core import Check
+from .expected import answer, reference
+
+ref = reference("lib.rl.dqn")
+_ref_dueling = reference("lib.models.q_network").dueling_aggregate
+_ref_weights = reference("lib.rl.replay").importance_weights
 
 __all__ = ["replay_buffer", "td_targets", "huber_loss", "collect_transition", "dqn_loss",
            "double_dqn_targets", "dueling_aggregate", "sum_tree", "importance_weights"]
@@ -137,12 +139,36 @@ def _right_net():
     return net
 
 
+class _TransitionLog:
+    """The buffer handed to the student's collect_transition: it keeps every `add` in order,
+    with the arrays a ReplayBuffer has (obs, actions, rewards, next_obs, terminated)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, obs, action, reward, next_obs, terminated):
+        self.rows.append((np.array(obs, dtype=np.float32), action, reward, np.array(next_obs, dtype=np.float32),
+                          terminated))
+
+    def __len__(self):
+        return len(self.rows)
+
+    def _column(self, i, dtype=None):
+        return np.array([row[i] for row in self.rows], dtype=dtype)
+
+    obs = property(lambda self: self._column(0))
+    actions = property(lambda self: self._column(1, np.int64))
+    rewards = property(lambda self: self._column(2, np.float64))
+    next_obs = property(lambda self: self._column(3))
+    terminated = property(lambda self: self._column(4, bool))
+
+
 def collect_transition(fn) -> None:
     """Check `collect_transition(env, obs, q_net, epsilon, rng, buffer) -> (next_obs, reward, terminated, truncated)`."""
     c = Check("collect_transition", fn)
     net, rng = _right_net(), np.random.default_rng(0)
     # truncation: three greedy steps from state 0 end by the time limit at state 3
-    env, buf = _clock(), _RefBuffer(10, (6,))
+    env, buf = _clock(), _TransitionLog()
     obs, _ = env.reset()
     for step in range(3):
         out = c.unpack(c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5)),
@@ -161,13 +187,13 @@ def collect_transition(fn) -> None:
                f"{buf.next_obs[2].tolist()}. Store the observation env.step returned, not a reset observation: "
                f"resetting is the training loop's job.")
     # termination: from state 4 one step right reaches the goal
-    env, buf = _clock(), _RefBuffer(10, (6,))
+    env, buf = _clock(), _TransitionLog()
     obs, _ = env.reset(options={"start": 4})
     out = c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5))
     c.require(bool(buf.terminated[0]) and buf.rewards[0] == 1.0,
               "reaching the goal terminates with reward 1: store terminated=True and the reward.")
     # exploration: epsilon = 1 picks both actions about equally
-    env, buf = _clock(), _RefBuffer(400, (6,))
+    env, buf = _clock(), _TransitionLog()
     for _ in range(400):
         obs, _ = env.reset()
         c.call(env, obs, net, 1.0, rng, buf, may_change=(0, 4, 5))
@@ -190,12 +216,22 @@ def _loss_case():
     return net, target, batch
 
 
+@answer
+def _reference_dqn_loss(params, target_params, batch, gamma):
+    """The reference dqn_loss for the `_loss_case` networks with these parameters."""
+    from ..rl.dqn import dqn_loss
+
+    net, target = QNetwork((3,), 3, hidden=(5,), dtype=np.float64), QNetwork((3,), 3, hidden=(5,), dtype=np.float64)
+    net.params, target.params = params, target_params
+    return dqn_loss(net, target, batch, gamma)
+
+
 def dqn_loss(fn) -> None:
     """Check `dqn_loss(q_net, target_net, batch, gamma) -> (loss, grads, td_errors)`."""
     c = Check("dqn_loss", fn)
     net, target, batch = _loss_case()
     gamma = 0.9
-    loss, grads, td = ref.dqn_loss(net, target, batch, gamma)
+    loss, grads, td = _reference_dqn_loss(net.params, target.params, batch, gamma)
     before = {k: v.copy() for k, v in net.params.items()}
     got = c.unpack(c.call(net, target, batch, gamma), ("loss", "grads", "td_errors"))
     c.require(all(np.array_equal(before[k], net.params[k]) for k in before),

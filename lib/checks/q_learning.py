@@ -2,15 +2,16 @@
 
 Update functions change Q[s, a] in place (the point of a table), so their checks allow Q to
 change and then compare it with the reference. epsilon_greedy is checked statistically over
-thousands of seeded calls, with thresholds far from what a correct version produces.
+thousands of seeded calls, with thresholds far from what a correct version produces. Expected
+values come from `lib.rl.tabular` through `expected` recipes that return the updated table.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..rl import tabular as ref
 from ..rl.envs import CorridorEnv
 from .core import Check
+from .expected import answer
 
 __all__ = ["epsilon_greedy", "q_learning_update", "sarsa_update", "q_learning_episode"]
 
@@ -51,11 +52,21 @@ def _update_case(seed=1):
     return Q
 
 
-def _check_update(c, call, expected_fn, mistakes_fn, what):
+@answer
+def _updated(rule: str, Q, args):
+    """The reference update `rule` ("q_learning_update", "sarsa_update") applied to a copy of Q:
+    (Q after the update, the TD error it returned)."""
+    from ..rl import tabular
+
+    Q = np.array(Q, dtype=float)
+    delta = getattr(tabular, rule)(Q, *args)
+    return Q, delta
+
+
+def _check_update(c, call, rule, args, mistakes_fn, what):
     """Run the student's update on a fresh Q; compare the whole table and the TD error it returns."""
     Q = _update_case()
-    Q_ref = Q.copy()
-    delta_ref = expected_fn(Q_ref)
+    Q_ref, delta_ref = _updated(rule, Q, args)
     Q_student = Q.copy()
     delta = call(Q_student)
     mistakes = [(msg, variant(Q.copy())) for msg, variant in mistakes_fn()]
@@ -89,7 +100,7 @@ def q_learning_update(fn) -> None:
                                "(there is no next state to value).", no_cut))
             return out
 
-        _check_update(c, call, lambda Q: ref.q_learning_update(Q, *args), mistakes,
+        _check_update(c, call, "q_learning_update", args, mistakes,
                       f"a {'terminal' if terminated else 'non-terminal'} step")
     c.done()
 
@@ -107,8 +118,7 @@ def sarsa_update(fn) -> None:
 
         def mistakes():
             def uses_max(Q):
-                ref.q_learning_update(Q, 2, 1, 0.7, 4, terminated, 0.3, 0.9)
-                return Q
+                return _updated("q_learning_update", Q, (2, 1, 0.7, 4, terminated, 0.3, 0.9))[0]
 
             def no_cut(Q):
                 Q[2, 1] += 0.3 * (0.7 + 0.9 * Q[4, a_next] - Q[2, 1])
@@ -120,7 +130,7 @@ def sarsa_update(fn) -> None:
                 out.append(("it bootstrapped from a terminal state: when terminated, the target is just r.", no_cut))
             return out
 
-        _check_update(c, call, lambda Q: ref.sarsa_update(Q, *args), mistakes,
+        _check_update(c, call, "sarsa_update", args, mistakes,
                       f"a {'terminal' if terminated else 'non-terminal'} step")
     c.done()
 
@@ -136,6 +146,17 @@ def _chain_q():
     Q[:, 1] = [0.5, 0.6, 0.7, 0.0]  # greedy: always right
     Q[3, 0] = 0.9                   # a terminal state's value that must never be used
     return Q
+
+
+@answer
+def _episode(limit, Q, alpha, gamma, epsilon, seed):
+    """The reference q_learning_episode on a fresh `_chain(limit)` from a copy of Q, with
+    rng = default_rng(seed): (Q after the episode, total_reward, steps)."""
+    from ..rl import tabular
+
+    Q = np.array(Q, dtype=float)
+    total, steps = tabular.q_learning_episode(_chain(limit), Q, alpha, gamma, epsilon, np.random.default_rng(seed))
+    return Q, total, steps
 
 
 def _episode_variant(env, Q, alpha, gamma, cut_on_truncation=False, bootstrap_terminal=False):
@@ -159,8 +180,7 @@ def q_learning_episode(fn) -> None:
         env = _chain(limit)
         Q = _chain_q()
         got = c.call(env, Q, 0.5, 0.9, 0.0, np.random.default_rng(0), may_change=(1,))
-        expected_Q = _chain_q()
-        ref_total, ref_steps = ref.q_learning_episode(env, expected_Q, 0.5, 0.9, 0.0, np.random.default_rng(0))
+        expected_Q, ref_total, ref_steps = _episode(limit, _chain_q(), 0.5, 0.9, 0.0, 0)
         total, steps = c.unpack(got, ["total_reward", "steps"])
         what = "the corridor" if limit is None else "the corridor cut off by a 2-step time limit"
         mistakes = [("it bootstrapped from the terminal state: pass `terminated` to the update, the target "
