@@ -11,8 +11,8 @@ Sources: Mnih et al. (2015), "Human-level control through deep reinforcement lea
 518 (DQN: replay, a target network updated every C steps, the Huber-clipped error); van Hasselt,
 Guez & Silver (2016), "Deep Reinforcement Learning with Double Q-learning" (eq. 4); Schaul et al.
 (2016), "Prioritized Experience Replay"; Lillicrap et al. (2016), "Continuous control with deep
-reinforcement learning" (soft target updates); the course's seed notes on DQN and its CartPole
-variants.
+reinforcement learning" (soft target updates); Hong Xingxing, "DQN" slides (2018), on DQN and
+its CartPole variants.
 """
 from __future__ import annotations
 

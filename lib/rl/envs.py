@@ -1,11 +1,11 @@
 """Small gymnasium environments for the course.
 
 CatMouse-v0: a mouse on a grid must fetch the cheese without running into a cat (after the
-course's seed notes on a mouse that learns to fetch cheese while evading a cat). The cats sit
+article "Deep Convolutional Q-Learning", whose mouse learns to fetch cheese while evading a cat). The cats sit
 still, so the mouse's cell is the whole state and tabular methods apply.
 
 Catch-v0: a fruit falls down a small grid and a basket on the bottom row must catch it (the
-"catch the falling fruit" game of the course's seed notes, after Eder Santana's "Keras plays
+"catch the falling fruit" game of the article "Deep Convolutional Q-Learning", after Eder Santana's "Keras plays
 catch"; DeepMind's bsuite has a 10x5 version). The observation is the picture itself, so a
 convolutional Q-network has to learn where things are.
 

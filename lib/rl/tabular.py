@@ -3,8 +3,8 @@ SARSA, Monte Carlo and TD(0) prediction, value iteration, and training loops on 
 
 Sources: Sutton & Barto, *Reinforcement Learning: An Introduction*, 2nd ed. (2018): section 2.2
 (epsilon-greedy), 5.1 and 6.1 (MC and TD(0) prediction, Example 6.2 the random walk), 6.4-6.6
-(SARSA, Q-learning, expected SARSA; Example 6.6 cliff walking), 4.4 (value iteration); the
-course's seed notes for the MC and TD update equations.
+(SARSA, Q-learning, expected SARSA; Example 6.6 cliff walking), 4.4 (value iteration); Hong
+Xingxing, "DQN" slides (2018), for the MC and TD update equations.
 
 Conventions: Q is a float array (num_states, num_actions); update functions change Q[s, a] in
 place and return the TD error. gymnasium's step returns (obs, reward, terminated, truncated,
