@@ -1,7 +1,8 @@
 """Small gymnasium environments for the course.
 
 CatMouse-v0: a mouse on a grid must fetch the cheese without running into a cat (after the
-article "Deep Convolutional Q-Learning", whose mouse learns to fetch cheese while evading a cat). The cats sit
+example, recalled in the article "Deep Convolutional Q-Learning", of a mouse that learns to fetch
+cheese while evading a cat). The cats sit
 still, so the mouse's cell is the whole state and tabular methods apply.
 
 Catch-v0: a fruit falls down a small grid and a basket on the bottom row must catch it (the
