@@ -2,13 +2,13 @@
 
 CatMouse-v0: a mouse on a grid must fetch the cheese without running into a cat (after the
 example, recalled in the article "Deep Convolutional Q-Learning", of a mouse that learns to fetch
-cheese while evading a cat). The cats sit
-still, so the mouse's cell is the whole state and tabular methods apply.
+cheese while evading a cat). The cats sit still, so the mouse's cell is the whole state and
+tabular methods apply.
 
 Catch-v0: a fruit falls down a small grid and a basket on the bottom row must catch it (the
-"catch the falling fruit" game of the article "Deep Convolutional Q-Learning", after Eder Santana's "Keras plays
-catch"; DeepMind's bsuite has a 10x5 version). The observation is the picture itself, so a
-convolutional Q-network has to learn where things are.
+"catch the falling fruit" game of the article "Deep Convolutional Q-Learning", after Eder
+Santana's "Keras plays catch"; DeepMind's bsuite has a 10x5 version). The observation is the
+picture itself, so a convolutional Q-network has to learn where things are.
 
 CorridorEnv (not registered): a tiny corridor whose right end is the goal, small enough that
 every value is known by hand; the tests and the graded checks of 06 and 07 run on it.
