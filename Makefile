@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: install run test generate check execute clean
+.PHONY: install run test lint generate check execute clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,10 +27,18 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/course run
 
-## Unit tests of lib, graded checks vs stubs and wrong answers, nbval over solutions/, release in sync.
+## Style (ruff: lint of lib, tests, benchmarks and the solution notebooks; format check of the .py files),
+## then unit tests of lib, graded checks vs stubs and wrong answers, nbval over solutions/, release in sync.
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
+
+## Fix what ruff can fix by itself, and format the .py files.
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 generate: $(STAMP)
 	$(BIN)/course generate

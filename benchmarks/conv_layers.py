@@ -10,6 +10,7 @@ which PyTorch avoids with its own caching allocator. It changes this process onl
 Targets (issue 4): fast >= 100x faster than naive; fast conv forward+backward within 2x of PyTorch.
 Each time is the best of --repeat runs (naive: one run, it takes seconds).
 """
+
 import argparse
 import sys
 import time
@@ -90,8 +91,10 @@ def main() -> int:
         t_fast = best(lambda: conv_backward_fast(dout, conv_forward_fast(x, w, b, cp)[1]), args.repeat)
         t_torch = torch_conv_time(x, w, b, pad, dout, args.repeat) if have_torch else float("nan")
         ok &= t_naive / t_fast >= 100 and (not have_torch or t_fast / t_torch <= 2)
-        print(f"{name:<40}{t_naive:>9.2f}{t_fast * 1e3:>9.2f}{t_torch * 1e3:>10.2f}{t_naive / t_fast:>11.0f}x"
-              f"{t_fast / t_torch:>11.2f}x")
+        print(
+            f"{name:<40}{t_naive:>9.2f}{t_fast * 1e3:>9.2f}{t_torch * 1e3:>10.2f}{t_naive / t_fast:>11.0f}x"
+            f"{t_fast / t_torch:>11.2f}x"
+        )
     name, xs = POOL
     x = rng.standard_normal(xs).astype(np.float32)
     pp = {"pool_height": 2, "pool_width": 2, "stride": 2}

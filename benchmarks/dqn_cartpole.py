@@ -16,6 +16,7 @@ unsolved with the time of its whole budget.
 SB3 and PyTorch are optional: `pip install -e ".[bench]"`. Target (issue 7): ours solves in at
 least 4 of 5 seeds, with a median wall time at most a third of SB3's.
 """
+
 import argparse
 import os
 import sys
@@ -36,9 +37,19 @@ from lib.rl.evaluation import run_policy  # noqa: E402
 EVAL_EVERY, EVAL_EPISODES, SOLVED = 500, 20, 475.0
 
 # rl-baselines3-zoo, hyperparams/dqn.yml, CartPole-v1 (n_timesteps 5e4)
-ZOO = dict(learning_rate=2.3e-3, batch_size=64, buffer_size=100_000, learning_starts=1000, gamma=0.99,
-           target_update_interval=10, train_freq=256, gradient_steps=128, exploration_fraction=0.16,
-           exploration_final_eps=0.04, policy_kwargs=dict(net_arch=[256, 256]))
+ZOO = dict(
+    learning_rate=2.3e-3,
+    batch_size=64,
+    buffer_size=100_000,
+    learning_starts=1000,
+    gamma=0.99,
+    target_update_interval=10,
+    train_freq=256,
+    gradient_steps=128,
+    exploration_fraction=0.16,
+    exploration_final_eps=0.04,
+    policy_kwargs=dict(net_arch=[256, 256]),
+)
 
 
 def greedy_mean(policy, seed: int) -> float:
@@ -50,8 +61,14 @@ def run_ours(seed: int, budget: int, double: bool = False):
     env, eval_env = gym.make("CartPole-v1"), gym.make("CartPole-v1")
     q_net = QNetwork((4,), 2, hidden=CARTPOLE["hidden"], seed=seed)
     agent = DQNAgent(env, q_net, seed=seed, double=double, **CARTPOLE["agent"])
-    hist = agent.train(budget, eval_env=eval_env, eval_every=EVAL_EVERY, eval_episodes=EVAL_EPISODES,
-                       solved_return=SOLVED, progress=False)
+    hist = agent.train(
+        budget,
+        eval_env=eval_env,
+        eval_every=EVAL_EVERY,
+        eval_episodes=EVAL_EPISODES,
+        solved_return=SOLVED,
+        progress=False,
+    )
     return hist.solved_step, hist.train_seconds
 
 
@@ -89,8 +106,10 @@ def summary(name, rows):
     solved = [r for r in rows if r[0] is not None]
     times = [r[1] for r in rows]
     steps = [r[0] for r in solved]
-    line = f"{name:6s} solved {len(solved)}/{len(rows)}; wall time median {np.median(times):.1f} s " \
-           f"(range {min(times):.1f}-{max(times):.1f})"
+    line = (
+        f"{name:6s} solved {len(solved)}/{len(rows)}; wall time median {np.median(times):.1f} s "
+        f"(range {min(times):.1f}-{max(times):.1f})"
+    )
     if steps:
         line += f"; steps to solve median {int(np.median(steps)):,} (range {min(steps):,}-{max(steps):,})"
     print(line)

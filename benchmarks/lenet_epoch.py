@@ -12,6 +12,7 @@ Data: Fashion-MNIST from datasets/ (`course fetch fashion_mnist`) or Debian's pa
 dataset-fashion-mnist. PyTorch is optional (`pip install -e ".[bench]"`). Target (issue 5):
 ours within 2x of PyTorch.
 """
+
 import argparse
 import sys
 import time
@@ -37,6 +38,7 @@ def ours(X, y):
         for k in model.params:
             model.params[k], configs[k] = optim.adam(model.params[k], grads[k], configs[k])
         return loss
+
     return step
 
 
@@ -47,9 +49,18 @@ def pytorch(X, y):
 
     torch.manual_seed(0)
     net = nn.Sequential(
-        nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
-        nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10),
+        nn.Conv2d(1, 6, 5, padding=2),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(6, 16, 5),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Flatten(),
+        nn.Linear(400, 120),
+        nn.ReLU(),
+        nn.Linear(120, 84),
+        nn.ReLU(),
+        nn.Linear(84, 10),
     )
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
@@ -61,6 +72,7 @@ def pytorch(X, y):
         loss.backward()
         opt.step()
         return loss.item()
+
     return step
 
 
@@ -71,7 +83,7 @@ def run_interleaved(steps: dict, batches: list, block: int = 50) -> dict:
     for start in range(0, len(batches), block):
         for name, step in steps.items():
             t0 = time.perf_counter()
-            for idx in batches[start:start + block]:
+            for idx in batches[start : start + block]:
                 last[name] = step(idx)
             seconds[name] += time.perf_counter() - t0
     return seconds, last
@@ -89,7 +101,7 @@ def main() -> int:
     X -= X.mean()
     y = y_train[: args.images]
     order = np.random.default_rng(0).permutation(len(X))
-    batches = [order[i:i + args.batch] for i in range(0, len(X) - args.batch + 1, args.batch)]
+    batches = [order[i : i + args.batch] for i in range(0, len(X) - args.batch + 1, args.batch)]
     n = len(batches) * args.batch
     steps = {"ours (NumPy)": ours(X, y)}
     try:
@@ -98,11 +110,16 @@ def main() -> int:
         steps[f"PyTorch {torch.__version__} ({torch.get_num_threads()} threads)"] = pytorch(X, y)
     except ImportError:
         print("PyTorch not installed: no comparison (pip install -e '.[bench]')")
-    print(f"one epoch: {n} Fashion-MNIST images, batch {args.batch}, Adam, float32; "
-          f"frameworks interleaved in blocks of 50 minibatches; {allocator}")
+    print(
+        f"one epoch: {n} Fashion-MNIST images, batch {args.batch}, Adam, float32; "
+        f"frameworks interleaved in blocks of 50 minibatches; {allocator}"
+    )
     seconds, last = run_interleaved(steps, batches)
     for name in steps:
-        print(f"{name:<36}{seconds[name]:7.1f} s {n / seconds[name]:8.0f} images/s  (last minibatch loss {last[name]:.3f})")
+        print(
+            f"{name:<36}{seconds[name]:7.1f} s {n / seconds[name]:8.0f} images/s"
+            f"  (last minibatch loss {last[name]:.3f})"
+        )
     if len(steps) < 2:
         return 0
     ours_s, torch_s = seconds.values()

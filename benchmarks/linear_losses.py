@@ -6,6 +6,7 @@ N = 500 real MNIST digits (mean image subtracted, bias column: D = 785), C = 10 
 Each function's time is the best of --repeat runs; the ratios are measured in the same run, so
 they do not depend on how fast this machine is. Target: vectorized >= 20x faster (issue 3).
 """
+
 import argparse
 import sys
 import timeit
@@ -33,8 +34,10 @@ def main() -> int:
     print(f"N = {X.shape[0]}, D = {X.shape[1]}, C = {W.shape[1]}; best of {args.repeat} runs")
     print(f"{'loss':<10}{'naive ms':>10}{'vectorized ms':>15}{'ratio':>8}")
     ok = True
-    for name, naive, vec in [("svm", svm_loss_naive, svm_loss_vectorized),
-                             ("softmax", softmax_loss_naive, softmax_loss_vectorized)]:
+    for name, naive, vec in [
+        ("svm", svm_loss_naive, svm_loss_vectorized),
+        ("softmax", softmax_loss_naive, softmax_loss_vectorized),
+    ]:
         t_n = min(timeit.repeat(lambda: naive(W, X, y, 1e2), number=1, repeat=args.repeat))
         t_v = min(timeit.repeat(lambda: vec(W, X, y, 1e2), number=10, repeat=args.repeat)) / 10
         ratio = t_n / t_v

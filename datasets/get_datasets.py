@@ -1,8 +1,9 @@
 #!/usr/bin/env python
 """Fetch a dataset into datasets/<name>/ with SHA-256 checks: the same as `course fetch NAME`.
 
-    python datasets/get_datasets.py mnist_full | fashion_mnist | cifar10
+python datasets/get_datasets.py mnist_full | fashion_mnist | cifar10
 """
+
 import sys
 from pathlib import Path
 

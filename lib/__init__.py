@@ -21,4 +21,5 @@ perf               keep_freed_memory(): an opt-in glibc setting that speeds up c
 checks/            the graded checks that sit under each exercise (core: the Check machinery)
 course/            course tooling: generate, check, execute, run, grade, fetch; `headline` for notebooks
 """
+
 __version__ = "0.1.0"

@@ -15,6 +15,7 @@ strides read the windows through NumPy's `sliding_window_view`.
 
 No compiled extension and no build step: dtypes are preserved (float32 in, float32 out).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -103,8 +104,9 @@ def conv_backward_fast(dout, cache, compute_dx=True):
         dxp = np.zeros((N, C, Hp, W + 2 * pad), dtype=dtype)
         for di in range(HH):  # col2im: each kernel offset lands on a strided grid of the input
             for dj in range(WW):
-                dxp[:, :, di : di + stride * H_out : stride, dj : dj + stride * W_out : stride] += \
-                    dcols[:, di, dj].transpose(1, 0, 2, 3)
+                dxp[:, :, di : di + stride * H_out : stride, dj : dj + stride * W_out : stride] += dcols[
+                    :, di, dj
+                ].transpose(1, 0, 2, 3)
     return np.ascontiguousarray(dxp[:, :, pad : pad + H, pad : pad + W]), dw, db
 
 

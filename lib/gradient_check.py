@@ -9,10 +9,12 @@ Centered differences, f'(x) ~ (f(x + h) - f(x - h)) / 2h, have error O(h^2) for 
 that leaves roughly 1e-10 of truncation and rounding error; float32 has only ~7 significant
 digits, so the same h gives errors near 1e-2 and a correct gradient looks wrong.
 """
+
 from __future__ import annotations
 
 import warnings
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 

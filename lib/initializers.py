@@ -10,6 +10,7 @@ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), for weights and biases alike.
 fan_in is the number of inputs of one unit: D for an affine layer with w (D, M); C*HH*WW for a
 convolution with w (F, C, HH, WW). fan_out is M, or F*HH*WW.
 """
+
 from __future__ import annotations
 
 import numpy as np

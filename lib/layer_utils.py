@@ -2,6 +2,7 @@
 
 The convolutions and pools here are the fast versions.
 """
+
 from .fast_layers import conv_backward_fast, conv_forward_fast, max_pool_backward_fast, max_pool_forward_fast
 from .layers import affine_backward, affine_forward, relu_backward, relu_forward
 

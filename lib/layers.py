@@ -10,6 +10,7 @@ padding, max pooling); Goodfellow, Bengio & Courville, *Deep Learning* (2016), s
 (activations) and 9.1-9.3 (convolution and pooling); Hong Xingxing, "DQN" slides (2018) (the
 worked convolution and pooling examples, `CONV_EXAMPLE` and `POOL_EXAMPLE` below).
 """
+
 from __future__ import annotations
 
 import math
@@ -256,13 +257,31 @@ def max_pool_backward_naive(dout, cache):
 # printed in Hong Xingxing's DQN slides (2018): a 5x5x3 input padded to 7x7x3, two 3x3x3
 # filters with biases 1 and 0, stride 2, and the 3x3x2 output.
 CONV_EXAMPLE = {
-    "x": np.array([[[[0, 1, 2, 0, 1], [2, 0, 1, 0, 0], [0, 0, 2, 2, 1], [2, 2, 0, 1, 0], [1, 2, 0, 0, 0]],
-                    [[0, 0, 1, 0, 0], [0, 1, 1, 2, 1], [0, 2, 1, 0, 0], [2, 1, 2, 1, 0], [2, 1, 1, 1, 2]],
-                    [[1, 0, 1, 2, 2], [0, 1, 2, 0, 1], [0, 1, 0, 2, 2], [0, 1, 1, 2, 0], [2, 2, 2, 1, 1]]]], float),
-    "w": np.array([[[[-1, 0, 1], [0, 1, 0], [0, -1, -1]], [[0, -1, -1], [-1, 1, -1], [0, -1, 1]],
-                    [[0, -1, 1], [0, 0, -1], [0, 1, -1]]],
-                   [[[1, 1, 0], [-1, -1, 0], [1, 1, -1]], [[0, -1, 0], [-1, 0, -1], [-1, -1, 1]],
-                    [[1, 0, 0], [-1, -1, 0], [1, -1, -1]]]], float),
+    "x": np.array(
+        [
+            [
+                [[0, 1, 2, 0, 1], [2, 0, 1, 0, 0], [0, 0, 2, 2, 1], [2, 2, 0, 1, 0], [1, 2, 0, 0, 0]],
+                [[0, 0, 1, 0, 0], [0, 1, 1, 2, 1], [0, 2, 1, 0, 0], [2, 1, 2, 1, 0], [2, 1, 1, 1, 2]],
+                [[1, 0, 1, 2, 2], [0, 1, 2, 0, 1], [0, 1, 0, 2, 2], [0, 1, 1, 2, 0], [2, 2, 2, 1, 1]],
+            ]
+        ],
+        float,
+    ),
+    "w": np.array(
+        [
+            [
+                [[-1, 0, 1], [0, 1, 0], [0, -1, -1]],
+                [[0, -1, -1], [-1, 1, -1], [0, -1, 1]],
+                [[0, -1, 1], [0, 0, -1], [0, 1, -1]],
+            ],
+            [
+                [[1, 1, 0], [-1, -1, 0], [1, 1, -1]],
+                [[0, -1, 0], [-1, 0, -1], [-1, -1, 1]],
+                [[1, 0, 0], [-1, -1, 0], [1, -1, -1]],
+            ],
+        ],
+        float,
+    ),
     "b": np.array([1.0, 0.0]),
     "conv_param": {"stride": 2, "pad": 1},
     "out": np.array([[[[-1, 4, 2], [-8, -8, 0], [1, -4, 1]], [[1, -4, -9], [-2, -7, -6], [-4, -7, 0]]]], float),
@@ -270,8 +289,15 @@ CONV_EXAMPLE = {
 # POOL_EXAMPLE: max pooling from Hong Xingxing's DQN slides (2018): two 4x4 channels, 2x2
 # windows, stride 1 (overlapping windows), and the 3x3 maxima.
 POOL_EXAMPLE = {
-    "x": np.array([[[[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
-                    [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]]]], float),
+    "x": np.array(
+        [
+            [
+                [[1, 3, 5, 7], [8, 6, 4, 2], [4, 2, 8, 6], [1, 3, 5, 7]],
+                [[2, 4, 6, 8], [7, 5, 3, 1], [3, 1, 7, 5], [2, 4, 6, 8]],
+            ]
+        ],
+        float,
+    ),
     "pool_param": {"pool_height": 2, "pool_width": 2, "stride": 1},
     "out": np.array([[[[8, 6, 7], [8, 8, 8], [4, 8, 8]], [[7, 6, 8], [7, 7, 7], [4, 7, 8]]]], float),
 }

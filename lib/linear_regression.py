@@ -7,9 +7,10 @@ error MSE = (1/N) sum_i (y_hat_i - y_i)^2, with no 1/2 in front, so its gradient
 Sources: Goodfellow, Bengio & Courville, *Deep Learning* (2016), sections 5.1.4 and 4.3;
 the y = 2x + 3 + noise example follows Hong Xingxing's "DQN" slides (2018).
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -98,7 +99,9 @@ def mse_grad(W, b, X, y):
     return 2.0 / N * (X.T @ r), float(2.0 / N * np.sum(r))
 
 
-def gradient_descent(X, y, learning_rate: float, num_iters: int, grad_fn: Callable = mse_grad, W0=None, b0: float = 0.0):
+def gradient_descent(
+    X, y, learning_rate: float, num_iters: int, grad_fn: Callable = mse_grad, W0=None, b0: float = 0.0
+):
     """Full-batch gradient descent on the MSE.
 
     X: (N, D), y: (N,). learning_rate > 0. num_iters >= 0 updates.
@@ -120,7 +123,9 @@ def gradient_descent(X, y, learning_rate: float, num_iters: int, grad_fn: Callab
     return W, float(b), history
 
 
-def minibatch_sgd(X, y, learning_rate: float, num_epochs: int, batch_size: int, seed: int = 0, W0=None, b0: float = 0.0):
+def minibatch_sgd(
+    X, y, learning_rate: float, num_epochs: int, batch_size: int, seed: int = 0, W0=None, b0: float = 0.0
+):
     """Minibatch stochastic gradient descent on the MSE.
 
     At the start of every epoch draw `order = rng.permutation(N)` from
@@ -180,9 +185,7 @@ def numerical_hessian(f: Callable, x, h: float = 1e-4) -> np.ndarray:
     E = np.eye(D) * h
     for i in range(D):
         for j in range(D):
-            H[i, j] = (
-                f(x + E[i] + E[j]) - f(x + E[i] - E[j]) - f(x - E[i] + E[j]) + f(x - E[i] - E[j])
-            ) / (4 * h * h)
+            H[i, j] = (f(x + E[i] + E[j]) - f(x + E[i] - E[j]) - f(x - E[i] + E[j]) + f(x - E[i] - E[j])) / (4 * h * h)
     return H
 
 

@@ -7,6 +7,7 @@ Sources: Polyak (1964) momentum in the form of Sutskever et al. (2013); RMSprop 
 Coursera lecture 6e (2012); Adam from Kingma & Ba (2015), "Adam: A Method for Stochastic
 Optimization", Algorithm 1, including its bias correction.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -4,6 +4,7 @@ The root is the folder that holds lib/ (an editable install points here); COURSE
 This module sits at the bottom of the package: it imports nothing from lib, so the data loaders
 and the course tooling can both use it without depending on each other.
 """
+
 from __future__ import annotations
 
 import os

@@ -7,6 +7,7 @@ glibc (`mallopt`, see `man 3 mallopt`) to keep freed memory in the process remov
 LeNet-5 training step here went from about 15 ms to 9 ms (docs/benchmarks.md). The price is that
 the process holds on to its peak memory (tens of megabytes for this course's models).
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -8,6 +8,7 @@
 model: an object with `params` (dict of arrays) and `loss(X, y=None)` returning scores, or
 (loss, grads) with grads keyed like params. data: X_train, y_train, X_val, y_val.
 """
+
 from __future__ import annotations
 
 import math
@@ -98,7 +99,9 @@ class Solver:
             self.best_val_acc = val_acc
             self.best_params = {k: v.copy() for k, v in self.model.params.items()}
         if bar is not None:
-            bar.set_postfix(epoch=f"{self.epoch}/{self.num_epochs}", train_acc=f"{train_acc:.3f}", val_acc=f"{val_acc:.3f}")
+            bar.set_postfix(
+                epoch=f"{self.epoch}/{self.num_epochs}", train_acc=f"{train_acc:.3f}", val_acc=f"{val_acc:.3f}"
+            )
         if self.verbose:
             print(f"epoch {self.epoch} / {self.num_epochs}: train acc {train_acc:.3f}, val acc {val_acc:.3f}")
 
@@ -112,8 +115,11 @@ class Solver:
                 self._step(it)
                 bar.update(1)
                 if it % self.print_every == 0:
-                    bar.set_postfix(epoch=f"{self.epoch + 1}/{self.num_epochs}", loss=f"{self.loss_history[-1]:.3f}",
-                                    val_acc=f"{self.val_acc_history[-1]:.3f}")
+                    bar.set_postfix(
+                        epoch=f"{self.epoch + 1}/{self.num_epochs}",
+                        loss=f"{self.loss_history[-1]:.3f}",
+                        val_acc=f"{self.val_acc_history[-1]:.3f}",
+                    )
                 if (it + 1) % per_epoch == 0:
                     self.epoch += 1
                     for config in self.optim_configs.values():

@@ -2,6 +2,7 @@
 
 Each returns the matplotlib Figure; the notebook calls plt.show().
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt

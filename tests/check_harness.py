@@ -10,6 +10,7 @@
 `conftest.py` parametrizes the methods below over `references` (the `exercise` argument) and
 `mistakes` (the `mistake` argument).
 """
+
 import pytest
 
 from lib import checks

@@ -1,4 +1,5 @@
 """Shared test set-up: parametrize the standard check tests of `check_harness.CheckTests`."""
+
 from check_harness import CheckTests
 
 

@@ -1,4 +1,5 @@
 """Checks of assignment 04: the reference passes; stubs and the issue's typical mistakes are named."""
+
 import numpy as np
 from check_harness import CheckTests
 
@@ -92,11 +93,12 @@ def conv_bwd(stride_in_backward=True, sum_dw=True, db_axes=(0, 2, 3), crop=True)
             for f in range(F):
                 for i in range(Ho):
                     for j in range(Wo):
-                        dxp[n, :, i * S:i * S + HH, j * S:j * S + WW] += dout[n, f, i, j] * w[f]
-                        dw_n[f] += dout[n, f, i, j] * xp[n, :, i * S:i * S + HH, j * S:j * S + WW]
+                        dxp[n, :, i * S : i * S + HH, j * S : j * S + WW] += dout[n, f, i, j] * w[f]
+                        dw_n[f] += dout[n, f, i, j] * xp[n, :, i * S : i * S + HH, j * S : j * S + WW]
             dw = dw + dw_n if sum_dw else dw_n
-        dx = dxp[:, :, P:P + x.shape[2], P:P + x.shape[3]] if crop else dxp
+        dx = dxp[:, :, P : P + x.shape[2], P : P + x.shape[3]] if crop else dxp
         return dx, dw, dout.sum(axis=db_axes)
+
     return backward
 
 
@@ -106,7 +108,7 @@ def pool_fwd_avg(x, pool_param):
     out = np.zeros(x.shape[:2] + (Ho, Wo))
     for i in range(Ho):
         for j in range(Wo):
-            out[:, :, i, j] = x[:, :, i * s:i * s + ph, j * s:j * s + pw].mean(axis=(2, 3))
+            out[:, :, i, j] = x[:, :, i * s : i * s + ph, j * s : j * s + pw].mean(axis=(2, 3))
     return out, (x, pool_param)
 
 
@@ -120,7 +122,7 @@ def pool_bwd_every_element(dout, cache):
     dx = np.zeros_like(x)
     for i in range(dout.shape[2]):
         for j in range(dout.shape[3]):
-            dx[:, :, i * s:i * s + ph, j * s:j * s + pw] += dout[:, :, i:i + 1, j:j + 1]
+            dx[:, :, i * s : i * s + ph, j * s : j * s + pw] += dout[:, :, i : i + 1, j : j + 1]
     return dx
 
 
@@ -130,8 +132,10 @@ def pool_bwd_all_ties(dout, cache):
     dx = np.zeros_like(x)
     for i in range(dout.shape[2]):
         for j in range(dout.shape[3]):
-            win = x[:, :, i * s:i * s + ph, j * s:j * s + pw]
-            dx[:, :, i * s:i * s + ph, j * s:j * s + pw] += (win == win.max(axis=(2, 3), keepdims=True)) * dout[:, :, i:i + 1, j:j + 1]
+            win = x[:, :, i * s : i * s + ph, j * s : j * s + pw]
+            dx[:, :, i * s : i * s + ph, j * s : j * s + pw] += (win == win.max(axis=(2, 3), keepdims=True)) * dout[
+                :, :, i : i + 1, j : j + 1
+            ]
     return dx
 
 

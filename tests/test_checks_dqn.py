@@ -1,4 +1,5 @@
 """Checks of assignment 07: the references pass; stubs and the issue's typical mistakes are named."""
+
 import numpy as np
 from check_harness import CheckTests
 
@@ -6,6 +7,7 @@ import lib.checks.dqn as module
 from lib.models import dueling_aggregate
 from lib.rl import dqn as D
 from lib.rl import replay as R
+
 
 class StubBuffer(R.ReplayBuffer):
     def add(self, *a):
@@ -29,7 +31,13 @@ class OverwritesNewest(R.ReplayBuffer):
 
     def add(self, obs, action, reward, next_obs, terminated):
         i = self.pos
-        self.obs[i], self.next_obs[i], self.actions[i], self.rewards[i], self.terminated[i] = obs, next_obs, action, reward, terminated
+        self.obs[i], self.next_obs[i], self.actions[i], self.rewards[i], self.terminated[i] = (
+            obs,
+            next_obs,
+            action,
+            reward,
+            terminated,
+        )
         self.pos = min(i + 1, self.capacity - 1)
         self.size = min(self.size + 1, self.capacity)
         return i
@@ -155,9 +163,15 @@ class FindsEmptyLeaves(R.SumTree):
 class TestChecks(CheckTests):
     module = module
     references = {
-        "replay_buffer": R.ReplayBuffer, "td_targets": D.td_targets, "huber_loss": D.huber_loss,
-        "collect_transition": D.collect_transition, "dqn_loss": D.dqn_loss, "double_dqn_targets": D.double_dqn_targets,
-        "dueling_aggregate": dueling_aggregate, "sum_tree": R.SumTree, "importance_weights": R.importance_weights,
+        "replay_buffer": R.ReplayBuffer,
+        "td_targets": D.td_targets,
+        "huber_loss": D.huber_loss,
+        "collect_transition": D.collect_transition,
+        "dqn_loss": D.dqn_loss,
+        "double_dqn_targets": D.double_dqn_targets,
+        "dueling_aggregate": dueling_aggregate,
+        "sum_tree": R.SumTree,
+        "importance_weights": R.importance_weights,
     }
     stubs = {"replay_buffer": StubBuffer, "sum_tree": StubTree}
     behavioural = {"replay_buffer", "collect_transition", "sum_tree"}

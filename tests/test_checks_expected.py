@@ -1,5 +1,6 @@
 """The door to expected values (`lib.checks.expected`): digests, recording and replaying, and the
 rule that check modules reach reference solutions only through it."""
+
 import ast
 from pathlib import Path
 
@@ -102,8 +103,10 @@ def test_checks_reach_references_only_through_the_door(path):
         if module.startswith("lib.checks"):
             continue
         extra = names - ALLOWED_LIB_IMPORTS.get(module, set())
-        assert not extra, (f"{path.name} imports {sorted(extra)} from {module}: ask for expected values with "
-                           f"expected.reference('{module}') or an @answer recipe instead")
+        assert not extra, (
+            f"{path.name} imports {sorted(extra)} from {module}: ask for expected values with "
+            f"expected.reference('{module}') or an @answer recipe instead"
+        )
 
 
 def test_the_import_rule_can_fail(tmp_path):

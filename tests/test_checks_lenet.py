@@ -1,12 +1,11 @@
 """Checks of assignment 05: the reference passes; stubs and typical mistakes are named."""
+
 import numpy as np
 from check_harness import CheckTests
 
 import lib.checks.lenet as module
 from lib import checks, optim
 from lib.models import LeNet5
-
-
 
 
 def momentum_wrong_sign(w, dw, config=None):
@@ -32,7 +31,11 @@ def momentum_cfg_name(w, dw, cfg=None):  # a different parameter name still work
 
 def rmsprop_squares_wrong_term(w, dw, config=None):
     config = config if config is not None else {}
-    lr, dr, eps = config.setdefault("learning_rate", 1e-2), config.setdefault("decay_rate", 0.99), config.setdefault("epsilon", 1e-8)
+    lr, dr, eps = (
+        config.setdefault("learning_rate", 1e-2),
+        config.setdefault("decay_rate", 0.99),
+        config.setdefault("epsilon", 1e-8),
+    )
     m = dr * config.get("cache", np.zeros_like(w)) + (1 - dr) * dw
     config["cache"] = m
     return w - lr * dw / (np.sqrt(m * m) + eps), config
@@ -40,7 +43,11 @@ def rmsprop_squares_wrong_term(w, dw, config=None):
 
 def rmsprop_no_sqrt(w, dw, config=None):
     config = config if config is not None else {}
-    lr, dr, eps = config.setdefault("learning_rate", 1e-2), config.setdefault("decay_rate", 0.99), config.setdefault("epsilon", 1e-8)
+    lr, dr, eps = (
+        config.setdefault("learning_rate", 1e-2),
+        config.setdefault("decay_rate", 0.99),
+        config.setdefault("epsilon", 1e-8),
+    )
     cache = dr * config.get("cache", np.zeros_like(w)) + (1 - dr) * dw * dw
     config["cache"] = cache
     return w - lr * dw / (cache + eps), config
@@ -62,7 +69,7 @@ def adam_t_after(w, dw, config=None):
     m = 0.9 * config.get("m", np.zeros_like(w)) + 0.1 * dw
     v = 0.999 * config.get("v", np.zeros_like(w)) + 0.001 * dw * dw
     with np.errstate(all="ignore"):
-        step = lr * (m / (1 - 0.9 ** t)) / (np.sqrt(v / (1 - 0.999 ** t)) + 1e-8)
+        step = lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
     config.update(m=m, v=v, t=t + 1)
     return w - step, config
 
@@ -100,7 +107,12 @@ class StubLeNet5(LeNet5):
 
 class TestChecks(CheckTests):
     module = module
-    references = {"sgd_momentum": optim.sgd_momentum, "rmsprop": optim.rmsprop, "adam": optim.adam, "lenet5_loss": LeNet5}
+    references = {
+        "sgd_momentum": optim.sgd_momentum,
+        "rmsprop": optim.rmsprop,
+        "adam": optim.adam,
+        "lenet5_loss": LeNet5,
+    }
     stubs = {"lenet5_loss": StubLeNet5}
     mistakes = [
         ("sgd_momentum", momentum_wrong_sign, "wrong sign"),
@@ -113,7 +125,6 @@ class TestChecks(CheckTests):
         ("lenet5_loss", RegFactor, "wrong factor"),
         ("lenet5_loss", RegOnBiases, "biases are not regularized"),
     ]
-
 
 
 def test_parameter_names_do_not_matter(capsys):

@@ -1,4 +1,5 @@
 """Checks of assignments 02 and 03: the reference passes; stubs and typical mistakes are named."""
+
 import numpy as np
 from check_harness import CheckTests
 
@@ -6,6 +7,7 @@ import lib.checks.linear_classifiers as module
 from lib.classifiers import linear_classifier as lc
 from lib.classifiers import linear_svm as svm
 from lib.classifiers import softmax as sm
+
 
 # -- SVM mistakes --------------------------------------------------------------------------------
 def svm_parts(W, X, y):
@@ -109,9 +111,6 @@ def softmax_columns(S):
     return E / E.sum(axis=0)
 
 
-
-
-
 # -- classifier mistakes -------------------------------------------------------------------------
 class NoReplacement(lc.LinearClassifier):
     def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, seed=0, verbose=False):
@@ -174,10 +173,15 @@ class StubClassifier:
 
 class TestChecks(CheckTests):
     module = module
-    references = {"svm_loss_naive": svm.svm_loss_naive, "svm_loss_vectorized": svm.svm_loss_vectorized,
-                  "softmax": sm.softmax, "softmax_loss_naive": sm.softmax_loss_naive,
-                  "softmax_loss_vectorized": sm.softmax_loss_vectorized,
-                  "linear_classifier_train": lc.LinearClassifier, "linear_classifier_predict": lc.LinearClassifier}
+    references = {
+        "svm_loss_naive": svm.svm_loss_naive,
+        "svm_loss_vectorized": svm.svm_loss_vectorized,
+        "softmax": sm.softmax,
+        "softmax_loss_naive": sm.softmax_loss_naive,
+        "softmax_loss_vectorized": sm.softmax_loss_vectorized,
+        "linear_classifier_train": lc.LinearClassifier,
+        "linear_classifier_predict": lc.LinearClassifier,
+    }
     stubs = {"linear_classifier_train": StubClassifier, "linear_classifier_predict": StubClassifier}
     mistakes = [
         ("svm_loss_naive", svm_no_reg_grad, "regularization gradient is missing"),

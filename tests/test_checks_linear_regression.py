@@ -1,5 +1,6 @@
 """Every check of assignment 01 passes the reference, and rejects the stub and typical mistakes
 with a message that names the mistake (the standard tests come from `check_harness`)."""
+
 import numpy as np
 import pytest
 from check_harness import CheckTests
@@ -90,7 +91,7 @@ def sgd_no_shuffle(X, y, learning_rate, num_epochs, batch_size, seed=0):
     W, b, hist = np.zeros(X.shape[1]), 0.0, [ref.mse_loss(np.zeros(X.shape[1]), 0.0, X, y)]
     for _ in range(num_epochs):
         for s in range(0, N, batch_size):
-            dW, db = ref.mse_grad(W, b, X[s:s + batch_size], y[s:s + batch_size])
+            dW, db = ref.mse_grad(W, b, X[s : s + batch_size], y[s : s + batch_size])
             W, b = W - learning_rate * dW, b - learning_rate * db
         hist.append(ref.mse_loss(W, b, X, y))
     return W, b, hist
@@ -109,7 +110,7 @@ def sgd_history_per_batch(X, y, learning_rate, num_epochs, batch_size, seed=0):
     for _ in range(num_epochs):
         order = rng.permutation(N)
         for s in range(0, N, batch_size):
-            idx = order[s:s + batch_size]
+            idx = order[s : s + batch_size]
             dW, db = ref.mse_grad(W, b, X[idx], y[idx])
             W, b = W - learning_rate * dW, b - learning_rate * db
             hist.append(ref.mse_loss(W, b, X, y))
@@ -141,12 +142,16 @@ def hess_not_restored(f, x, h=1e-4):
 
 
 def std_own_test_stats(X_train, X_test):
-    z = lambda A: (A - A.mean(0)) / A.std(0)
+    def z(A):
+        return (A - A.mean(0)) / A.std(0)
+
     return z(X_train), z(X_test)
 
 
 def std_rows(X_train, X_test):
-    z = lambda A: (A - A.mean(1, keepdims=True)) / A.std(1, keepdims=True)
+    def z(A):
+        return (A - A.mean(1, keepdims=True)) / A.std(1, keepdims=True)
+
     return z(X_train), z(X_test)
 
 
@@ -192,6 +197,7 @@ class TestChecks(CheckTests):
 def test_exception_in_student_code_is_reported():
     def broken(W, b, X, y):
         return X @ np.ones(len(y)) + b  # shape error: (N, D) @ (N,)
+
     with pytest.raises(CheckFailed, match="raised ValueError"):
         checks.mse_loss(broken)
 

@@ -1,9 +1,11 @@
 """Checks of assignment 06: the reference passes; stubs and the issue's typical mistakes are named."""
+
 import numpy as np
 from check_harness import CheckTests
 
 import lib.checks.q_learning as module
 from lib.rl import tabular as T
+
 
 def eg_first_tie(q, epsilon, rng):
     return int(rng.integers(len(q))) if rng.random() < epsilon else int(np.argmax(q))

@@ -1,4 +1,5 @@
 """The reference SVM and softmax losses and the linear classifier against independent truths."""
+
 import numpy as np
 import pytest
 
@@ -17,8 +18,9 @@ def problem():
     return W, X, y
 
 
-@pytest.mark.parametrize("naive,vec", [(svm_loss_naive, svm_loss_vectorized),
-                                       (softmax_loss_naive, softmax_loss_vectorized)])
+@pytest.mark.parametrize(
+    "naive,vec", [(svm_loss_naive, svm_loss_vectorized), (softmax_loss_naive, softmax_loss_vectorized)]
+)
 @pytest.mark.parametrize("reg", [0.0, 0.1])
 def test_naive_equals_vectorized_and_numerical(problem, naive, vec, reg):
     W, X, y = problem

@@ -1,4 +1,5 @@
 """Course tooling: the release is in sync, `check` catches what it must, grading is robust."""
+
 import os
 import shutil
 import subprocess
@@ -85,8 +86,9 @@ def test_released_stubs_raise_not_implemented():
 
 
 def test_course_run_prints_a_summary_with_headlines():
-    result = subprocess.run([sys.executable, "-m", "lib.course", "run", "01_linear_regression"],
-                            capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "lib.course", "run", "01_linear_regression"], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith(NB01))
     assert " ok " in row and "W = 2.0" in row and "test_r2 = 0." in row

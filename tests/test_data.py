@@ -1,4 +1,5 @@
 """Data: the offline default, the genuine file formats, checksums, fetching from local mirrors."""
+
 import hashlib
 import http.server
 import io
@@ -29,8 +30,12 @@ from lib.data import (
 )
 from lib.data.formats import parse_idx
 
-IDX_FILES = ["train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]
+IDX_FILES = [
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+]
 
 
 def sha(path):
@@ -41,8 +46,12 @@ def make_idx_set(folder, n_train=30, n_test=10, seed=0):
     """Small files in the real IDX gz format; returns the arrays written."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    arrays = [rng.integers(0, 256, (n_train, 28, 28)), rng.integers(0, 10, n_train),
-              rng.integers(0, 256, (n_test, 28, 28)), rng.integers(0, 10, n_test)]
+    arrays = [
+        rng.integers(0, 256, (n_train, 28, 28)),
+        rng.integers(0, 10, n_train),
+        rng.integers(0, 256, (n_test, 28, 28)),
+        rng.integers(0, 10, n_test),
+    ]
     for name, arr in zip(IDX_FILES, arrays):
         write_idx(folder / name, arr)
     return arrays
@@ -78,7 +87,10 @@ def test_get_data_split_is_seeded_stratified_and_disjoint():
     assert a["X_train"].shape == (4000, 784) and a["X_test"].shape == (500, 784)
     assert np.array_equal(a["X_val"], b["X_val"])
     assert np.array_equal(np.bincount(a["y_test"]), [50] * 10)
-    rows = lambda X: {r.tobytes() for r in X.astype(np.uint8)}
+
+    def rows(X):
+        return {r.tobytes() for r in X.astype(np.uint8)}
+
     assert not rows(a["X_train"]) & rows(a["X_test"])
     assert not np.array_equal(get_data("mnist", seed=4)["y_val"], a["y_val"])
     assert get_data("mnist", num_train=100)["X_train"].shape == (100, 784)
@@ -181,8 +193,9 @@ def test_fetch_uses_the_next_mirror_and_checks_sha256(tmp_path, local_mirror):
     arrays = make_idx_set(www / "good")
     reg = {f"mnist_full/{n}": sha(www / "good" / n) for n in IDX_FILES}
     dead = base + "missing/"  # answers 404, like a dead mirror
-    paths = fetch("mnist_full", data_dir=tmp_path / "data", registry=reg,
-                  mirrors=(dead, base + "good/"), progressbar=False)
+    paths = fetch(
+        "mnist_full", data_dir=tmp_path / "data", registry=reg, mirrors=(dead, base + "good/"), progressbar=False
+    )
     assert [p.name for p in paths] == IDX_FILES
     X_tr, *_ = load_mnist_full(tmp_path / "data", registry=reg)
     assert np.array_equal(X_tr, arrays[0])

@@ -1,4 +1,5 @@
 """`course grade`: nbgrader autograding that restores check cells and never writes to the submission."""
+
 import hashlib
 import os
 import shutil
@@ -59,13 +60,13 @@ def test_grading_restores_edited_and_deleted_checks(tmp_path, monkeypatch):
     for c in nb.cells:
         gid = c.metadata.get("nbgrader", {}).get("grade_id")
         if gid == "check_mse_loss":
-            c.source = "print('looks fine to me')"          # edited check
+            c.source = "print('looks fine to me')"  # edited check
         if gid == "mse_grad":
             c.source = c.source.replace("2.0 / N", "1.0 / N")  # a real mistake
         if gid == "normal_equation":
             c.source = c.source.replace("### BEGIN SOLUTION", "### BEGIN SOLUTION\n    1 / 0")  # an exception
         if gid == "check_standardize":
-            continue                                          # deleted check
+            continue  # deleted check
         kept.append(c)
     nb.cells = kept
     sub = tmp_path / "submitted" / "linear_regression.ipynb"
@@ -79,7 +80,10 @@ def test_grading_restores_edited_and_deleted_checks(tmp_path, monkeypatch):
     by_id = {e.grade_id: e for e in report.exercises}
     assert by_id["check_mse_loss"].status == "passed"
     assert by_id["check_mse_grad"].status == "failed" and "factor 2" in by_id["check_mse_grad"].message
-    assert by_id["check_normal_equation"].status == "failed" and "ZeroDivisionError" in by_id["check_normal_equation"].message
+    assert (
+        by_id["check_normal_equation"].status == "failed"
+        and "ZeroDivisionError" in by_id["check_normal_equation"].message
+    )
     assert by_id["check_standardize"].status == "passed" and "restored" in by_id["check_standardize"].message
     assert by_id["check_numerical_hessian"].status == "passed"  # later exercises still graded
     assert by_id["q_bias_slow"].status == "manual"

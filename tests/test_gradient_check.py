@@ -25,7 +25,10 @@ def test_quadratic_gradient():
     A = rng.standard_normal((4, 4))
     A = A @ A.T
     x = rng.standard_normal(4)
-    f = lambda v: 0.5 * v @ A @ v
+
+    def f(v):
+        return 0.5 * v @ A @ v
+
     num = eval_numerical_gradient(f, x)
     assert rel_error(num, A @ x) < 1e-8
 
@@ -55,7 +58,10 @@ def test_array_df_shape_mismatch_is_named():
 def test_sparse_check_returns_results_and_is_seeded():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((10, 10))
-    f = lambda v: np.sum(v**3)
+
+    def f(v):
+        return np.sum(v**3)
+
     r1 = grad_check_sparse(f, x, 3 * x**2, num_checks=7, seed=5)
     r2 = grad_check_sparse(f, x, 3 * x**2, num_checks=7, seed=5)
     assert r1.indices == r2.indices and len(r1.indices) == 7
@@ -71,14 +77,20 @@ def test_sparse_check_returns_results_and_is_seeded():
 def test_kink_shows_large_error_only_at_the_kink():
     # ReLU at exactly 0: centered differences give 0.5, any subgradient choice differs.
     x = np.array([0.0, 1.0, -1.0])
-    f = lambda v: np.sum(np.maximum(v, 0))
+
+    def f(v):
+        return np.sum(np.maximum(v, 0))
+
     num = eval_numerical_gradient(f, x)
     assert num[0] == pytest.approx(0.5)
     analytic = (x > 0).astype(float)
     assert rel_error(num[1:], analytic[1:]) < 1e-9
     assert rel_error(num[:1], analytic[:1]) == pytest.approx(1.0)
+
     # Hinge max(0, 1 - v) has its kink at v = 1.
-    hinge = lambda v: np.sum(np.maximum(0, 1 - v))
+    def hinge(v):
+        return np.sum(np.maximum(0, 1 - v))
+
     assert eval_numerical_gradient(hinge, np.array([1.0]))[0] == pytest.approx(-0.5)
 
 

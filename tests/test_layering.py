@@ -4,6 +4,7 @@ The checks and the tooling sit on top of the core (they import layers, models, d
 other way round; lib/paths.py sits at the bottom and imports nothing from lib. Every .py file
 under lib/ is parsed (not imported), and relative imports are resolved against the file's module.
 """
+
 import ast
 from pathlib import Path
 
@@ -14,16 +15,30 @@ import lib
 LIB = Path(lib.__file__).resolve().parent
 
 # lib's core: folders and files under lib/ that must not import FORBIDDEN.
-CORE = ["data", "layers.py", "layer_utils.py", "fast_layers.py", "optim.py", "solver.py",
-        "initializers.py", "gradient_check.py", "models", "rl",
-        "classifiers", "linear_regression.py", "vis.py", "perf.py"]
+CORE = [
+    "data",
+    "layers.py",
+    "layer_utils.py",
+    "fast_layers.py",
+    "optim.py",
+    "solver.py",
+    "initializers.py",
+    "gradient_check.py",
+    "models",
+    "rl",
+    "classifiers",
+    "linear_regression.py",
+    "vis.py",
+    "perf.py",
+]
 FORBIDDEN = ("lib.course", "lib.checks")
 # Everything else at the top of lib/: the layers above the core, and the bottom.
 NOT_CORE = {"checks", "course", "paths.py", "__init__.py"}
 
 
 def module_name(path: Path, lib_dir: Path = LIB) -> str:
-    """Dotted module name of a file under lib_dir: lib/data/fetch.py -> lib.data.fetch, lib/data/__init__.py -> lib.data."""
+    """Dotted module name of a file under lib_dir: lib/data/fetch.py -> lib.data.fetch,
+    lib/data/__init__.py -> lib.data."""
     parts = ("lib",) + path.relative_to(lib_dir).with_suffix("").parts
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
@@ -57,8 +72,7 @@ def _within(name: str, prefix: str) -> bool:
     return name == prefix or name.startswith(prefix + ".")
 
 
-def violations(source: str, rel_path: str, module: str, is_package: bool = False,
-               forbidden=FORBIDDEN) -> list[str]:
+def violations(source: str, rel_path: str, module: str, is_package: bool = False, forbidden=FORBIDDEN) -> list[str]:
     """One message per import of a forbidden module, naming the file, line and statement."""
     out = []
     for line, name, text in imports_of(source, module, is_package):
@@ -79,8 +93,13 @@ def _core_files() -> list[Path]:
 
 
 def _check(path: Path, forbidden) -> list[str]:
-    return violations(path.read_text(encoding="utf-8"), path.relative_to(LIB.parent).as_posix(),
-                      module_name(path), path.name == "__init__.py", forbidden)
+    return violations(
+        path.read_text(encoding="utf-8"),
+        path.relative_to(LIB.parent).as_posix(),
+        module_name(path),
+        path.name == "__init__.py",
+        forbidden,
+    )
 
 
 def test_every_file_under_lib_parses_and_the_core_list_is_current():
@@ -95,8 +114,10 @@ def test_every_file_under_lib_parses_and_the_core_list_is_current():
 
 def test_core_does_not_import_the_checks_or_the_course_tooling():
     problems = [msg for path in _core_files() for msg in _check(path, FORBIDDEN)]
-    assert not problems, ("lib's core must not depend on lib.checks or lib.course "
-                          "(move the shared piece down into the core instead):\n  " + "\n  ".join(problems))
+    assert not problems, (
+        "lib's core must not depend on lib.checks or lib.course "
+        "(move the shared piece down into the core instead):\n  " + "\n  ".join(problems)
+    )
 
 
 def test_paths_imports_nothing_from_lib():
@@ -105,27 +126,33 @@ def test_paths_imports_nothing_from_lib():
 
 
 # -- the helper itself, on sources written to break the rules ---------------------------------
-@pytest.mark.parametrize("source, module, is_package, expected", [
-    ("from ..course.paths import ROOT", "lib.data.fetch", False, "lib.course"),
-    ("from .. import checks", "lib.models.lenet", False, "lib.checks"),
-    ("from . import checks", "lib", True, "lib.checks"),
-    ("from ...checks.core import Check", "lib.rl.sub.mod", False, "lib.checks"),
-    ("import lib.checks.core as core", "lib.layers", False, "lib.checks"),
-    ("from lib import course", "lib.solver", False, "lib.course"),
-    ("def f():\n    from lib.course.grade import grade\n    return grade", "lib.optim", False, "lib.course"),
-])
+@pytest.mark.parametrize(
+    "source, module, is_package, expected",
+    [
+        ("from ..course.paths import ROOT", "lib.data.fetch", False, "lib.course"),
+        ("from .. import checks", "lib.models.lenet", False, "lib.checks"),
+        ("from . import checks", "lib", True, "lib.checks"),
+        ("from ...checks.core import Check", "lib.rl.sub.mod", False, "lib.checks"),
+        ("import lib.checks.core as core", "lib.layers", False, "lib.checks"),
+        ("from lib import course", "lib.solver", False, "lib.course"),
+        ("def f():\n    from lib.course.grade import grade\n    return grade", "lib.optim", False, "lib.course"),
+    ],
+)
 def test_the_helper_finds_forbidden_imports(source, module, is_package, expected):
     found = violations(source, "lib/x.py", module, is_package)
     assert found and expected in found[0] and found[0].startswith("lib/x.py:")
 
 
-@pytest.mark.parametrize("source, module", [
-    ("from .layers import conv_shapes", "lib.fast_layers"),
-    ("from ..paths import ROOT", "lib.data.fetch"),
-    ("from .checks_helper import x", "lib.layers"),      # lib.checks_helper is not lib.checks
-    ("import lib.coursework", "lib.optim"),
-    ("from . import course_notes", "lib.rl.tabular"),    # lib.rl.course_notes
-])
+@pytest.mark.parametrize(
+    "source, module",
+    [
+        ("from .layers import conv_shapes", "lib.fast_layers"),
+        ("from ..paths import ROOT", "lib.data.fetch"),
+        ("from .checks_helper import x", "lib.layers"),  # lib.checks_helper is not lib.checks
+        ("import lib.coursework", "lib.optim"),
+        ("from . import course_notes", "lib.rl.tabular"),  # lib.rl.course_notes
+    ],
+)
 def test_the_helper_allows_allowed_imports(source, module):
     assert violations(source, "lib/x.py", module) == []
 

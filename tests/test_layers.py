@@ -1,13 +1,14 @@
 """Layers: numerical gradient checks, naive vs fast agreement, dtypes, the worked examples, and
 independent cross-checks against SciPy (scipy.signal.correlate, scipy.special.logsumexp)."""
+
 import numpy as np
 import pytest
 from scipy.signal import correlate
 from scipy.special import logsumexp
 
 from lib import fast_layers as fl
-from lib import layers as L
 from lib import layer_utils as lu
+from lib import layers as L
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from lib.initializers import fans, he_init, xavier_init
 
@@ -29,16 +30,23 @@ def _conv_by_scipy(x, w, b, stride, pad):
     """Convolution from scipy.signal.correlate: per sample and filter, a 3-D "valid"
     cross-correlation of the padded input with the filter sums over channels; stride subsamples."""
     xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-    return np.array([[correlate(xp[n], w[f], mode="valid")[0, ::stride, ::stride] + b[f]
-                      for f in range(w.shape[0])] for n in range(x.shape[0])])
+    return np.array(
+        [
+            [correlate(xp[n], w[f], mode="valid")[0, ::stride, ::stride] + b[f] for f in range(w.shape[0])]
+            for n in range(x.shape[0])
+        ]
+    )
 
 
-@pytest.mark.parametrize("shape_x, shape_w, stride, pad", [
-    ((2, 3, 7, 7), (4, 3, 3, 3), 1, 1),
-    ((2, 3, 7, 7), (4, 3, 3, 3), 2, 1),
-    ((1, 2, 9, 7), (3, 2, 3, 1), 3, 0),   # non-square input and filter
-    ((3, 1, 12, 12), (6, 1, 5, 5), 1, 2),  # LeNet-5's first layer, smaller
-])
+@pytest.mark.parametrize(
+    "shape_x, shape_w, stride, pad",
+    [
+        ((2, 3, 7, 7), (4, 3, 3, 3), 1, 1),
+        ((2, 3, 7, 7), (4, 3, 3, 3), 2, 1),
+        ((1, 2, 9, 7), (3, 2, 3, 1), 3, 0),  # non-square input and filter
+        ((3, 1, 12, 12), (6, 1, 5, 5), 1, 2),  # LeNet-5's first layer, smaller
+    ],
+)
 def test_conv_forward_matches_scipy_correlate(shape_x, shape_w, stride, pad):
     g = np.random.default_rng(sum(shape_x) + stride)
     x, w, b = g.normal(size=shape_x), g.normal(size=shape_w), g.normal(size=shape_w[0])
@@ -102,7 +110,10 @@ def test_conv_naive_gradients_and_fast_agreement(cp):
     out, cache = L.conv_forward_naive(x, w, b, cp)
     dout = rng.normal(size=out.shape)
     dx, dw, db = L.conv_backward_naive(dout, cache)
-    f = lambda xx, ww, bb: L.conv_forward_naive(xx, ww, bb, cp)[0]
+
+    def f(xx, ww, bb):
+        return L.conv_forward_naive(xx, ww, bb, cp)[0]
+
     assert rel_error(dx, eval_numerical_gradient_array(lambda v: f(v, w, b), x.copy(), dout)) < 1e-7
     assert rel_error(dw, eval_numerical_gradient_array(lambda v: f(x, v, b), w.copy(), dout)) < 1e-7
     assert rel_error(db, eval_numerical_gradient_array(lambda v: f(x, w, v), b.copy(), dout)) < 1e-7
@@ -111,23 +122,33 @@ def test_conv_naive_gradients_and_fast_agreement(cp):
         assert np.abs(a - c).max() < 1e-10
 
 
-@pytest.mark.parametrize("pp", [{"pool_height": 2, "pool_width": 2, "stride": 2},
-                                {"pool_height": 3, "pool_width": 3, "stride": 1},
-                                {"pool_height": 2, "pool_width": 3, "stride": 1}])
+@pytest.mark.parametrize(
+    "pp",
+    [
+        {"pool_height": 2, "pool_width": 2, "stride": 2},
+        {"pool_height": 3, "pool_width": 3, "stride": 1},
+        {"pool_height": 2, "pool_width": 3, "stride": 1},
+    ],
+)
 def test_pool_gradients_and_fast_agreement(pp):
     x = rng.normal(size=(2, 3, 8, 9)) if pp["pool_width"] == 3 and pp["stride"] == 1 else rng.normal(size=(2, 3, 8, 8))
     out, cache = L.max_pool_forward_naive(x, pp)
     dout = rng.normal(size=out.shape)
     dx = L.max_pool_backward_naive(dout, cache)
-    assert rel_error(dx, eval_numerical_gradient_array(lambda v: L.max_pool_forward_naive(v, pp)[0], x.copy(), dout)) < 1e-8
+    assert (
+        rel_error(dx, eval_numerical_gradient_array(lambda v: L.max_pool_forward_naive(v, pp)[0], x.copy(), dout))
+        < 1e-8
+    )
     out_f, cache_f = fl.max_pool_forward_fast(x, pp)
     assert np.abs(out - out_f).max() == 0 and np.abs(dx - fl.max_pool_backward_fast(dout, cache_f)).max() < 1e-12
 
 
 def test_pool_ties_go_to_the_first_maximum():
     x = np.ones((1, 1, 2, 2))
-    for fwd, bwd in [(L.max_pool_forward_naive, L.max_pool_backward_naive),
-                     (fl.max_pool_forward_fast, fl.max_pool_backward_fast)]:
+    for fwd, bwd in [
+        (L.max_pool_forward_naive, L.max_pool_backward_naive),
+        (fl.max_pool_forward_fast, fl.max_pool_backward_fast),
+    ]:
         _, cache = fwd(x, {"pool_height": 2, "pool_width": 2, "stride": 2})
         np.testing.assert_array_equal(bwd(np.ones((1, 1, 1, 1)), cache), [[[[1, 0], [0, 0]]]])
 
@@ -157,7 +178,7 @@ def test_losses_match_numerical_gradients():
     x, y = rng.normal(size=(6, 4)), rng.integers(0, 4, 6)
     for loss in (L.softmax_loss, L.svm_loss):
         _, dx = loss(x, y)
-        assert rel_error(dx, eval_numerical_gradient(lambda v: loss(v, y)[0], x.copy())) < 1e-7
+        assert rel_error(dx, eval_numerical_gradient(lambda v: loss(v, y)[0], x.copy())) < 1e-7  # noqa: B023 (used at once)
 
 
 def test_sandwich_layers():
@@ -166,7 +187,12 @@ def test_sandwich_layers():
     out, cache = lu.conv_relu_pool_forward(x, w, b, cp, pp)
     dout = rng.normal(size=out.shape)
     dx, dw, db = lu.conv_relu_pool_backward(dout, cache)
-    assert rel_error(dx, eval_numerical_gradient_array(lambda v: lu.conv_relu_pool_forward(v, w, b, cp, pp)[0], x.copy(), dout)) < 1e-6
+    assert (
+        rel_error(
+            dx, eval_numerical_gradient_array(lambda v: lu.conv_relu_pool_forward(v, w, b, cp, pp)[0], x.copy(), dout)
+        )
+        < 1e-6
+    )
     out, cache = lu.affine_relu_forward(x, rng.normal(size=(192, 5)), np.zeros(5))
     assert lu.affine_relu_backward(np.ones_like(out), cache)[0].shape == x.shape
 

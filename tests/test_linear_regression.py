@@ -1,4 +1,5 @@
 """The reference implementations of assignment 01 against independent truths."""
+
 import numpy as np
 import pytest
 from sklearn.linear_model import LinearRegression
@@ -57,7 +58,9 @@ def test_sgd_full_batch_equals_gd(problem):
 
 
 def test_hessian_of_the_seed_quadratic_is_exact():
-    q = lambda x: x[0] ** 2 + 2 * x[0] * x[1] + 3 * x[1] ** 2 + 4 * x[0] + 5 * x[1] + 6
+    def q(x):
+        return x[0] ** 2 + 2 * x[0] * x[1] + 3 * x[1] ** 2 + 4 * x[0] + 5 * x[1] + 6
+
     x = np.array([1.0, 2.0])
     H = lr.numerical_hessian(q, x)
     np.testing.assert_allclose(H, [[2, 2], [2, 6]], atol=1e-6)

@@ -1,4 +1,5 @@
 """Optimizers against closed forms, LeNet-5 against numerical gradients, the solver's behaviour."""
+
 import numpy as np
 import pytest
 
@@ -22,7 +23,7 @@ def test_sgd_and_momentum_closed_forms():
     # constant gradient: v_t = -lr g (1 - mu^t) / (1 - mu), w_T = sum of v_t
     lr, mu, T = 0.1, 0.9, 5
     w, cfg = run(optim.sgd_momentum, g, T, {"learning_rate": lr, "momentum": mu})
-    v = [-lr * g * (1 - mu ** t) / (1 - mu) for t in range(1, T + 1)]
+    v = [-lr * g * (1 - mu**t) / (1 - mu) for t in range(1, T + 1)]
     np.testing.assert_allclose(w, np.sum(v, axis=0))
     np.testing.assert_allclose(cfg["velocity"], v[-1])
 
@@ -31,7 +32,7 @@ def test_rmsprop_closed_form():
     g = np.array([1.0, -2.0, 0.5])
     lr, dr, T = 0.01, 0.9, 4
     w, _ = run(optim.rmsprop, g, T, {"learning_rate": lr, "decay_rate": dr})
-    steps = [lr * g / (np.sqrt((1 - dr ** t) * g * g) + 1e-8) for t in range(1, T + 1)]
+    steps = [lr * g / (np.sqrt((1 - dr**t) * g * g) + 1e-8) for t in range(1, T + 1)]
     np.testing.assert_allclose(w, -np.sum(steps, axis=0))
 
 
@@ -83,7 +84,7 @@ def _toy_data(n=200, seed=0):
     y = rng.integers(0, 3, n)
     X = rng.normal(size=(n, 1, 28, 28)).astype(np.float32) * 0.1
     for c in range(3):  # a bright square whose position is the class
-        X[y == c, 0, 4 + 8 * c:10 + 8 * c, 10:16] += 1.0
+        X[y == c, 0, 4 + 8 * c : 10 + 8 * c, 10:16] += 1.0
     return {"X_train": X[:150], "y_train": y[:150], "X_val": X[150:], "y_val": y[150:]}
 
 
@@ -92,8 +93,16 @@ def test_solver_trains_keeps_best_and_is_seeded():
     results = []
     for _ in range(2):
         model = LeNet5(num_classes=3, seed=0)
-        s = Solver(model, data, update_rule="adam", optim_config={"learning_rate": 1e-3}, batch_size=25,
-                   num_epochs=3, seed=1, progress=False).train()
+        s = Solver(
+            model,
+            data,
+            update_rule="adam",
+            optim_config={"learning_rate": 1e-3},
+            batch_size=25,
+            num_epochs=3,
+            seed=1,
+            progress=False,
+        ).train()
         results.append(s)
     s = results[0]
     assert len(s.loss_history) == 3 * 6 and len(s.val_acc_history) == 4
@@ -106,8 +115,15 @@ def test_solver_stops_on_nan_and_rejects_bad_arguments():
     data = _toy_data()
     model = LeNet5(num_classes=3, seed=0)
     with pytest.raises(FloatingPointError, match="at iteration"), np.errstate(all="ignore"):
-        Solver(model, data, update_rule="sgd", optim_config={"learning_rate": 1e12}, batch_size=25,
-               num_epochs=2, progress=False).train()
+        Solver(
+            model,
+            data,
+            update_rule="sgd",
+            optim_config={"learning_rate": 1e12},
+            batch_size=25,
+            num_epochs=2,
+            progress=False,
+        ).train()
     with pytest.raises(ValueError, match="invalid update_rule"):
         Solver(model, data, update_rule="adagrad")
     with pytest.raises(ValueError, match="unrecognized arguments"):

@@ -1,7 +1,9 @@
 """environment.yml and pyproject.toml list the same packages, and the entry points work."""
+
 import re
 import subprocess
 import sys
+
 import yaml
 
 try:

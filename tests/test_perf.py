@@ -1,4 +1,5 @@
 """lib.perf: the opt-in allocator setting the training notebooks use."""
+
 import platform
 
 import numpy as np

@@ -1,5 +1,6 @@
 """DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent,
 greedy evaluation."""
+
 import functools
 
 import numpy as np
@@ -16,8 +17,15 @@ from lib.rl.replay import Batch, ReplayBuffer
 def batch_for(net, n=5, seed=0):
     rng = np.random.default_rng(seed)
     shape = (n, *net.obs_shape)
-    return Batch(rng.normal(size=shape), rng.integers(0, net.num_actions, n), rng.normal(size=n),
-                 rng.normal(size=shape), np.arange(n) % 2 == 0, np.arange(n), rng.uniform(0.2, 1.0, n))
+    return Batch(
+        rng.normal(size=shape),
+        rng.integers(0, net.num_actions, n),
+        rng.normal(size=n),
+        rng.normal(size=shape),
+        np.arange(n) % 2 == 0,
+        np.arange(n),
+        rng.uniform(0.2, 1.0, n),
+    )
 
 
 NETS = {
@@ -105,7 +113,9 @@ def test_dqn_loss_gradient_is_the_gradient_of_its_loss(double):
     np.testing.assert_allclose(td, y - q)
     for k, p in net.params.items():
         # hold the target fixed (it is a constant in DQN) while differentiating the loss
-        f = lambda _: D.huber_loss(net.q_values(b.obs)[np.arange(5), b.actions], y, b.weights)[0]
+        def f(_):
+            return D.huber_loss(net.q_values(b.obs)[np.arange(5), b.actions], y, b.weights)[0]
+
         assert rel_error(grads[k], eval_numerical_gradient(f, p)) < 1e-6, k
 
 
@@ -151,8 +161,18 @@ def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
 def test_agent_learns_the_corridor():
     env = Corridor()
     net = QNetwork((5,), 2, hidden=(16,), seed=0)
-    agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, buffer_size=2000, learning_starts=100,
-                       target_update_interval=50, eps_decay_steps=500, seed=0)
+    agent = D.DQNAgent(
+        env,
+        net,
+        gamma=0.9,
+        lr=3e-3,
+        batch_size=32,
+        buffer_size=2000,
+        learning_starts=100,
+        target_update_interval=50,
+        eps_decay_steps=500,
+        seed=0,
+    )
     hist = agent.train(1500, progress=False)
     assert len(hist.episode_returns) > 10 and hist.train_seconds > 0
     assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
@@ -164,8 +184,18 @@ def test_agent_learns_the_corridor():
 @pytest.mark.parametrize("kw", [dict(double=True), dict(prioritized=True), dict(tau=0.05)])
 def test_agent_variants_run_and_learn(kw):
     env, net = Corridor(), QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
-    agent = D.DQNAgent(env, net, gamma=0.9, lr=3e-3, batch_size=32, learning_starts=100,
-                       target_update_interval=50, eps_decay_steps=500, seed=1, **kw)
+    agent = D.DQNAgent(
+        env,
+        net,
+        gamma=0.9,
+        lr=3e-3,
+        batch_size=32,
+        learning_starts=100,
+        target_update_interval=50,
+        eps_decay_steps=500,
+        seed=1,
+        **kw,
+    )
     agent.train(1500, progress=False)
     assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
 
@@ -181,7 +211,7 @@ def test_run_policy_plays_any_batch_policy_to_the_end():
     right = run_policy(lambda obs: np.ones(len(obs), int), Corridor(), num_episodes=3)
     left = run_policy(lambda obs: np.zeros(len(obs), int), Corridor(), num_episodes=3)
     np.testing.assert_array_equal(right, 1.0)  # reaches the goal
-    np.testing.assert_array_equal(left, 0.0)   # stays at the wall until the time limit truncates
+    np.testing.assert_array_equal(left, 0.0)  # stays at the wall until the time limit truncates
 
 
 def test_evaluate_takes_the_model_first_and_plays_greedily():
@@ -191,8 +221,9 @@ def test_evaluate_takes_the_model_first_and_plays_greedily():
 
 
 def test_agent_names_its_schedule_and_adam_state():
-    agent = D.DQNAgent(Corridor(), QNetwork((5,), 2, hidden=(4,)), lr=0.01, eps_start=0.9, eps_end=0.1,
-                       eps_decay_steps=100)
+    agent = D.DQNAgent(
+        Corridor(), QNetwork((5,), 2, hidden=(4,)), lr=0.01, eps_start=0.9, eps_end=0.1, eps_decay_steps=100
+    )
     assert (agent.eps_start, agent.eps_end, agent.eps_decay_steps) == (0.9, 0.1, 100)
     assert agent.epsilon(50) == pytest.approx(0.5)
     assert agent.optim_config == {"learning_rate": 0.01}

@@ -1,4 +1,5 @@
 """The course's gymnasium environments: CatMouse-v0 (06), Catch-v0 (07c) and the test corridor."""
+
 import warnings
 
 import gymnasium as gym
@@ -21,7 +22,11 @@ def test_corridor_rules():
     env = CorridorEnv(4, one_hot=False)
     assert env.reset(seed=0)[0] == 0
     assert env.step(0)[:4] == (0, 0.0, False, False)  # the left wall: stays
-    assert [env.step(1)[:4] for _ in range(3)] == [(1, 0.0, False, False), (2, 0.0, False, False), (3, 1.0, True, False)]
+    assert [env.step(1)[:4] for _ in range(3)] == [
+        (1, 0.0, False, False),
+        (2, 0.0, False, False),
+        (3, 1.0, True, False),
+    ]
     obs, _ = CorridorEnv(6).reset(options={"start": 4})
     np.testing.assert_array_equal(obs, np.eye(6, dtype=np.float32)[4])
     assert obs.dtype == np.float32
@@ -31,11 +36,11 @@ def test_corridor_time_limit_truncates_only_where_the_goal_was_not_reached():
     env = CorridorEnv(4, one_hot=False, max_steps=2)
     env.reset()
     assert env.step(1)[2:4] == (False, False)
-    assert env.step(1)[2:4] == (False, True)   # the clock ran out at cell 2
+    assert env.step(1)[2:4] == (False, True)  # the clock ran out at cell 2
     env = CorridorEnv(3, one_hot=False, max_steps=2)
     env.reset()
     env.step(1)
-    assert env.step(1)[2:4] == (True, False)   # reached the goal on the last step: terminated only
+    assert env.step(1)[2:4] == (True, False)  # reached the goal on the last step: terminated only
 
 
 def test_corridor_rejects_bad_arguments():
@@ -86,4 +91,3 @@ def test_cat_mouse_env():
     assert T.evaluate(Q, env, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
     with pytest.raises(ValueError, match="outside"):
         CatMouseEnv(cats=((9, 9),))
-

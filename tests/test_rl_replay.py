@@ -1,4 +1,5 @@
 """Replay buffers and the sum tree: ring order, no unfilled slots, sums, sampling shares, weights."""
+
 import numpy as np
 import pytest
 

@@ -1,4 +1,5 @@
 """Tabular RL: updates, prediction on the random walk, value iteration, control loops, plots."""
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -12,13 +13,16 @@ def test_updates_and_terminal_handling():
     Q[1] = [1.0, 2.0]
     assert T.q_learning_update(Q, 0, 0, 1.0, 1, False, 0.5, 0.9) == pytest.approx(1.0 + 0.9 * 2.0)
     assert Q[0, 0] == pytest.approx(0.5 * 2.8)
-    Q2 = np.zeros((3, 2)); Q2[1] = [1.0, 2.0]
+    Q2 = np.zeros((3, 2))
+    Q2[1] = [1.0, 2.0]
     T.q_learning_update(Q2, 0, 0, 1.0, 1, True, 0.5, 0.9)
     assert Q2[0, 0] == pytest.approx(0.5)
-    Q3 = np.zeros((3, 2)); Q3[1] = [1.0, 2.0]
+    Q3 = np.zeros((3, 2))
+    Q3[1] = [1.0, 2.0]
     T.sarsa_update(Q3, 0, 0, 1.0, 1, 0, False, 0.5, 0.9)
     assert Q3[0, 0] == pytest.approx(0.5 * 1.9)
-    Q4 = np.zeros((3, 2)); Q4[1] = [1.0, 2.0]
+    Q4 = np.zeros((3, 2))
+    Q4[1] = [1.0, 2.0]
     T.expected_sarsa_update(Q4, 0, 0, 0.0, 1, False, 1.0, 1.0, epsilon=0.5)
     assert Q4[0, 0] == pytest.approx(0.25 * 1.0 + 0.75 * 2.0)
 

@@ -1,7 +1,8 @@
 """The machinery behind every graded check.
 
 A check runs the student's function on fresh, seeded inputs, compares what comes back with the
-expected values it gets through `expected` (the one door to the references in `lib`), and either prints one green line or raises `CheckFailed` with a message that
+expected values it gets through `expected` (the one door to the references in `lib`), and
+either prints one green line or raises `CheckFailed` with a message that
 names the likely mistake. Typical mistakes are recognised by computing what a typical wrong
 implementation would return (a missing factor 2, a sum instead of a mean, ...) and matching the
 student's answer against those values.
@@ -9,12 +10,13 @@ student's answer against those values.
 Check cells must not write to stderr (nbgrader scores any stderr output as zero), so the
 student's code runs with warnings silenced; NaN and inf are caught by the comparisons instead.
 """
+
 from __future__ import annotations
 
 import copy
 import inspect
 import warnings
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -169,7 +171,10 @@ class Check:
             if shape == () and arr.size == 1:
                 return arr.reshape(())
             if shape == ():
-                self.fail(f"{what} should be a single number, got an array of shape {arr.shape}: reduce it (e.g. with np.mean)")
+                self.fail(
+                    f"{what} should be a single number, got an array of shape {arr.shape}: "
+                    f"reduce it (e.g. with np.mean)"
+                )
             if len(shape) == 2 and arr.shape == tuple(shape)[::-1]:
                 self.fail(f"{what} has shape {arr.shape} but should be {tuple(shape)}: it looks transposed")
             self.fail(f"{what} has shape {arr.shape} but should have shape {tuple(shape)}")
@@ -205,9 +210,7 @@ class Check:
         diff = np.abs(arr - expected)
         worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
         where = f" (largest difference at index {tuple(int(i) for i in worst)})" if worst else ""
-        self.fail(
-            f"{what} is wrong: expected {_fmt(expected)}, got {_fmt(arr)}{where}." + (f" {hint}" if hint else "")
-        )
+        self.fail(f"{what} is wrong: expected {_fmt(expected)}, got {_fmt(arr)}{where}." + (f" {hint}" if hint else ""))
 
     def require(self, condition: bool, message: str) -> None:
         """Fail with message unless condition holds; counts as one passed test."""

@@ -23,6 +23,7 @@ Answers must be data (arrays, numbers, tuples, lists, dicts): they are copied on
 a check that changes an expected value cannot change what the next call gets. Arguments must be
 data too, or a random generator (its state is digested), or a module-level function (its name is).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -30,7 +31,7 @@ import copy
 import functools
 import hashlib
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -70,8 +71,10 @@ def _feed(h, value) -> None:
     elif callable(value) and hasattr(value, "__qualname__") and "<locals>" not in value.__qualname__:
         h.update(f"function:{value.__module__}.{value.__qualname__};".encode())
     else:
-        raise TypeError(f"cannot digest an argument of type {type(value).__name__}: pass data, a random "
-                        f"generator or a module-level function to a reference")
+        raise TypeError(
+            f"cannot digest an argument of type {type(value).__name__}: pass data, a random "
+            f"generator or a module-level function to a reference"
+        )
 
 
 def digest(name: str, args: tuple, kwargs: dict) -> str:
@@ -89,8 +92,10 @@ def _ask(name: str, compute: Callable, args: tuple, kwargs: dict):
     if replay is not None:
         key = digest(name, args, kwargs)
         if key not in replay:
-            raise MissingAnswer(f"no recorded answer for {name} on these inputs: record the checks again "
-                                f"(course generate) after changing them")
+            raise MissingAnswer(
+                f"no recorded answer for {name} on these inputs: record the checks again "
+                f"(course generate) after changing them"
+            )
         return copy.deepcopy(replay[key])
     value = compute(*copy.deepcopy(args), **copy.deepcopy(kwargs))
     if record is not None:
@@ -110,8 +115,9 @@ class _Reference:
         name = f"{self._module}.{attr}"
 
         def call(*args, **kwargs):
-            return _ask(name, lambda *a, **k: getattr(importlib.import_module(self._module), attr)(*a, **k),
-                        args, kwargs)
+            return _ask(
+                name, lambda *a, **k: getattr(importlib.import_module(self._module), attr)(*a, **k), args, kwargs
+            )
 
         call.__name__ = attr
         return call

@@ -4,6 +4,7 @@ Update rules run three steps with changing gradients, feeding the returned confi
 state that is not kept between steps (velocity, cache, moments, t) shows up as a difference.
 Expected values come from `lib.optim` and `lib.models.lenet` through `expected`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,10 +41,12 @@ def _run_student(c, w, grads, config):
 
 def _variant(update):
     """A rule from a per-step function update(w, g, state, cfg) -> (w, state)."""
+
     def rule(w, g, config):
         state = config.setdefault("_state", {})
         w, config["_state"] = update(w, g, state, config)
         return w, config
+
     return rule
 
 
@@ -61,14 +64,25 @@ def sgd_momentum(fn) -> None:
         return w_ + v, {"v": v}
 
     wrong_sign = _steps(_variant(wrong_sign), w, grads, {})[0]
-    c.close(got, expected, "next_w after three steps",
-            mistakes=[("the velocity is not kept between steps: store it in config['velocity'] and read it back "
-                       "next time (as it is, every step is plain SGD).", plain),
-                      ("the momentum update has the wrong sign: v = momentum * v - learning_rate * dw, then w + v.", wrong_sign)])
+    c.close(
+        got,
+        expected,
+        "next_w after three steps",
+        mistakes=[
+            (
+                "the velocity is not kept between steps: store it in config['velocity'] and read it back "
+                "next time (as it is, every step is plain SGD).",
+                plain,
+            ),
+            ("the momentum update has the wrong sign: v = momentum * v - learning_rate * dw, then w + v.", wrong_sign),
+        ],
+    )
     c.require("velocity" in config, "config has no 'velocity' entry: keep the velocity in config['velocity'].")
     _, defaults = c.unpack(c.call(w, grads[0], None, may_change=(2,)), ["next_w", "config"])
-    c.require(isinstance(defaults, dict) and defaults.get("momentum") == 0.9 and defaults.get("learning_rate") == 1e-2,
-              "with config=None use CS231n's defaults: learning_rate 1e-2, momentum 0.9 (config.setdefault).")
+    c.require(
+        isinstance(defaults, dict) and defaults.get("momentum") == 0.9 and defaults.get("learning_rate") == 1e-2,
+        "with config=None use CS231n's defaults: learning_rate 1e-2, momentum 0.9 (config.setdefault).",
+    )
     c.done()
 
 
@@ -91,12 +105,28 @@ def rmsprop(fn) -> None:
     def no_state(w_, g, s, k):
         return w_ - 0.01 * g / (np.sqrt(0.1 * g * g) + 1e-8), s
 
-    c.close(got, expected, "next_w after three steps",
-            nonfinite_hint="The square root of a negative number is NaN: the cache must average dw**2, the squared gradient.",
-            mistakes=[("the wrong term is squared: the cache is a running average of dw**2, "
-                       "cache = decay_rate * cache + (1 - decay_rate) * dw**2.", _steps(_variant(square_after), w, grads, {})[0]),
-                      ("divide by the root of the cache: dw / (np.sqrt(cache) + epsilon).", _steps(_variant(no_sqrt), w, grads, {})[0]),
-                      ("the cache is not kept between steps: store it in config['cache'].", _steps(_variant(no_state), w, grads, {})[0])])
+    c.close(
+        got,
+        expected,
+        "next_w after three steps",
+        nonfinite_hint="The square root of a negative number is NaN: the cache must average dw**2, "
+        "the squared gradient.",
+        mistakes=[
+            (
+                "the wrong term is squared: the cache is a running average of dw**2, "
+                "cache = decay_rate * cache + (1 - decay_rate) * dw**2.",
+                _steps(_variant(square_after), w, grads, {})[0],
+            ),
+            (
+                "divide by the root of the cache: dw / (np.sqrt(cache) + epsilon).",
+                _steps(_variant(no_sqrt), w, grads, {})[0],
+            ),
+            (
+                "the cache is not kept between steps: store it in config['cache'].",
+                _steps(_variant(no_state), w, grads, {})[0],
+            ),
+        ],
+    )
     c.require("cache" in config, "config has no 'cache' entry: keep the running average in config['cache'].")
     c.done()
 
@@ -114,10 +144,19 @@ def adam(fn) -> None:
         v = 0.999 * s.get("v", 0) + 0.001 * g * g
         return w_ - 0.01 * m / (np.sqrt(v) + 1e-8), {"m": m, "v": v}
 
-    c.close(got, expected, "next_w after three steps",
-            nonfinite_hint="Increment t before the bias correction: with t = 0, 1 - beta1**t is 0.",
-            mistakes=[("the bias correction is missing: divide m by (1 - beta1**t) and v by (1 - beta2**t), "
-                       "with t incremented first.", _steps(_variant(no_correction), w, grads, {})[0])])
+    c.close(
+        got,
+        expected,
+        "next_w after three steps",
+        nonfinite_hint="Increment t before the bias correction: with t = 0, 1 - beta1**t is 0.",
+        mistakes=[
+            (
+                "the bias correction is missing: divide m by (1 - beta1**t) and v by (1 - beta2**t), "
+                "with t incremented first.",
+                _steps(_variant(no_correction), w, grads, {})[0],
+            )
+        ],
+    )
     c.require(config.get("t") == 3, f"config['t'] is {config.get('t')} after three steps; increment it once per step.")
     c.done()
 
@@ -149,17 +188,30 @@ def lenet5_loss(cls) -> None:
     ref_loss, ref_grads = _reference_lenet_loss(p, X, y, 0.1)
     data_loss, data_grads = _reference_lenet_loss(p, X, y, 0.0)
     reg_sum = sum(float(np.sum(p[k] ** 2)) for k in p if k.startswith("W"))
-    c.close(loss, ref_loss, "the loss",
-            mistakes=[("the regularization term is missing: add reg * sum(W**2) over W1 ... W5.", data_loss),
-                      ("the regularization has a factor 1/2; this course uses reg * sum(W**2).", data_loss + 0.05 * reg_sum)])
+    c.close(
+        loss,
+        ref_loss,
+        "the loss",
+        mistakes=[
+            ("the regularization term is missing: add reg * sum(W**2) over W1 ... W5.", data_loss),
+            ("the regularization has a factor 1/2; this course uses reg * sum(W**2).", data_loss + 0.05 * reg_sum),
+        ],
+    )
     if not isinstance(grads, dict) or set(grads) != set(p):
-        c.fail(f"grads should be a dict with the keys {sorted(p)}, got {sorted(grads) if isinstance(grads, dict) else type(grads).__name__}")
+        c.fail(
+            f"grads should be a dict with the keys {sorted(p)}, "
+            f"got {sorted(grads) if isinstance(grads, dict) else type(grads).__name__}"
+        )
     for k in sorted(p):
         mistakes = []
         if k.startswith("W"):
-            mistakes = [(f"the regularization gradient is missing from {k}: add 2 * reg * {k}.", data_grads[k]),
-                        (f"the regularization gradient of {k} has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.",
-                         data_grads[k] + 0.1 * p[k])]
+            mistakes = [
+                (f"the regularization gradient is missing from {k}: add 2 * reg * {k}.", data_grads[k]),
+                (
+                    f"the regularization gradient of {k} has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.",
+                    data_grads[k] + 0.1 * p[k],
+                ),
+            ]
         else:
             mistakes = [(f"{k} is a bias: biases are not regularized.", data_grads[k] + 0.2 * p[k])]
         c.close(grads[k], ref_grads[k], f"grads['{k}']", mistakes=mistakes, rtol=1e-6, atol=1e-9)

@@ -6,6 +6,7 @@ margin sum, sums instead of means, no max shift, a transposed gradient, inputs c
 is recognised by computing what that wrong implementation returns. Expected values come from
 `lib.classifiers` through `expected.reference`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,10 @@ __all__ = [
     "linear_classifier_predict",
 ]
 
-_OVERFLOW = ("Scores this large overflow np.exp: subtract each row's maximum score before exponentiating "
-             "(softmax does not change when the same constant is subtracted from every score).")
+_OVERFLOW = (
+    "Scores this large overflow np.exp: subtract each row's maximum score before exponentiating "
+    "(softmax does not change when the same constant is subtracted from every score)."
+)
 
 
 def _problem(seed: int, N: int = 12, D: int = 6, C: int = 4):
@@ -62,8 +65,14 @@ def _reg_mistakes(ref_fn, W, X, y, reg, loss, dW):
         ]
         dW_m += [
             ("the regularization gradient is missing: add 2 * reg * W.", data_dW),
-            ("the regularization gradient has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.", data_dW + reg * W),
-            ("the regularization gradient has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.", data_dW + 4 * reg * W),
+            (
+                "the regularization gradient has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.",
+                data_dW + reg * W,
+            ),
+            (
+                "the regularization gradient has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.",
+                data_dW + 4 * reg * W,
+            ),
         ]
     return loss_m, dW_m
 
@@ -96,9 +105,19 @@ def _check_loss_cases(c: Check, ref_fn, extra_mistakes) -> None:
 
 def _svm_mistakes(W, X, y, reg, loss, dW):
     return (
-        [("the correct class was counted in the margin sum: skip j == y[i] (it adds delta = 1 per sample).", loss + 1.0)],
-        [("the correct-class column misses its -X[i] terms: for every positive margin, "
-          "subtract X[i] from dW[:, y[i]] as well as adding it to dW[:, j].", _svm_without_correct_column(W, X, y, reg))],
+        [
+            (
+                "the correct class was counted in the margin sum: skip j == y[i] (it adds delta = 1 per sample).",
+                loss + 1.0,
+            )
+        ],
+        [
+            (
+                "the correct-class column misses its -X[i] terms: for every positive margin, "
+                "subtract X[i] from dW[:, y[i]] as well as adding it to dW[:, j].",
+                _svm_without_correct_column(W, X, y, reg),
+            )
+        ],
     )
 
 
@@ -127,10 +146,19 @@ def softmax(fn) -> None:
         P = _ref_softmax(S)
         with np.errstate(all="ignore"):
             columns = np.exp(S - S.max(axis=0)) / np.exp(S - S.max(axis=0)).sum(axis=0)
-        c.close(c.call(S), P, f"softmax of scores around {S.mean():.0f}",
-                mistakes=[("it normalizes each column; normalize each row (axis=1): every sample's "
-                           "probabilities must sum to 1.", columns)],
-                nonfinite_hint=_OVERFLOW)
+        c.close(
+            c.call(S),
+            P,
+            f"softmax of scores around {S.mean():.0f}",
+            mistakes=[
+                (
+                    "it normalizes each column; normalize each row (axis=1): every sample's "
+                    "probabilities must sum to 1.",
+                    columns,
+                )
+            ],
+            nonfinite_hint=_OVERFLOW,
+        )
     c.done()
 
 
@@ -140,8 +168,13 @@ def _softmax_without_onehot(W, X, y, reg):
 
 
 def _softmax_mistakes(W, X, y, reg, loss, dW):
-    return [], [("the -1 at the correct class is missing: the gradient of the scores is "
-                 "p - onehot(y), so subtract 1 from p[i, y[i]].", _softmax_without_onehot(W, X, y, reg))]
+    return [], [
+        (
+            "the -1 at the correct class is missing: the gradient of the scores is "
+            "p - onehot(y), so subtract 1 from p[i, y[i]].",
+            _softmax_without_onehot(W, X, y, reg),
+        )
+    ]
 
 
 def _check_softmax(name: str, fn) -> None:
@@ -218,34 +251,67 @@ def linear_classifier_train(cls) -> None:
     model = Student()
     c.call_with(model.train, X, y, num_iters=0, seed=seed, **run)
     [(W_init, _)] = _reference_training(X, y, [dict(run, num_iters=0, seed=seed)])
-    c.require(getattr(model, "W", None) is not None,
-              "after train() self.W is still None: create W = 0.001 * rng.standard_normal((D, C)) when it is None.")
-    c.close(model.W, W_init, "the initial W",
-            mistakes=[("W starts at zero; start from 0.001 * rng.standard_normal((D, C)) with "
-                       "rng = np.random.default_rng(seed).", np.zeros_like(W_init))],
-            hint="Create rng = np.random.default_rng(seed) and draw W = 0.001 * rng.standard_normal((D, C)) first, "
-                 "with C = y.max() + 1.")
+    c.require(
+        getattr(model, "W", None) is not None,
+        "after train() self.W is still None: create W = 0.001 * rng.standard_normal((D, C)) when it is None.",
+    )
+    c.close(
+        model.W,
+        W_init,
+        "the initial W",
+        mistakes=[
+            (
+                "W starts at zero; start from 0.001 * rng.standard_normal((D, C)) with "
+                "rng = np.random.default_rng(seed).",
+                np.zeros_like(W_init),
+            )
+        ],
+        hint="Create rng = np.random.default_rng(seed) and draw W = 0.001 * rng.standard_normal((D, C)) first, "
+        "with C = y.max() + 1.",
+    )
 
     model = Student()
     hist = c.call_with(model.train, X, y, num_iters=6, seed=seed, **run)
-    (W6, ref_hist), (W9, _) = _reference_training(X, y, [dict(run, num_iters=6, seed=seed),
-                                                         dict(run, num_iters=3, seed=seed + 1)])
-    c.require(isinstance(hist, (list, tuple, np.ndarray)) and len(hist) == 6,
-              "train() should return loss_history, a list with one minibatch loss per iteration "
-              f"(6 for num_iters=6), got {type(hist).__name__}" + (f" of length {len(hist)}" if hasattr(hist, '__len__') else ""))
-    c.close(model.W, W6, "W after 6 iterations",
-            mistakes=[("the minibatch was drawn without replacement; use idx = rng.choice(N, batch_size) "
-                       "(with replacement, as the docstring says).", _train_variant(X, y, lr, reg, 6, B, seed, replace=False)),
-                      ("W moved uphill: subtract learning_rate * dW.", _train_variant(X, y, lr, reg, 6, B, seed, sign=-1.0))],
-            hint="Use one rng for everything: first W (only if it is None), then idx = rng.choice(N, batch_size) per iteration.")
+    (W6, ref_hist), (W9, _) = _reference_training(
+        X, y, [dict(run, num_iters=6, seed=seed), dict(run, num_iters=3, seed=seed + 1)]
+    )
+    c.require(
+        isinstance(hist, (list, tuple, np.ndarray)) and len(hist) == 6,
+        "train() should return loss_history, a list with one minibatch loss per iteration "
+        f"(6 for num_iters=6), got {type(hist).__name__}"
+        + (f" of length {len(hist)}" if hasattr(hist, "__len__") else ""),
+    )
+    c.close(
+        model.W,
+        W6,
+        "W after 6 iterations",
+        mistakes=[
+            (
+                "the minibatch was drawn without replacement; use idx = rng.choice(N, batch_size) "
+                "(with replacement, as the docstring says).",
+                _train_variant(X, y, lr, reg, 6, B, seed, replace=False),
+            ),
+            ("W moved uphill: subtract learning_rate * dW.", _train_variant(X, y, lr, reg, 6, B, seed, sign=-1.0)),
+        ],
+        hint="Use one rng for everything: first W (only if it is None), then idx = rng.choice(N, batch_size) "
+        "per iteration.",
+    )
     c.close(hist, ref_hist, "loss_history", hint="Record each minibatch's loss before the update.")
 
     # A second call continues from the current W instead of starting over.
     c.call_with(model.train, X, y, num_iters=3, seed=seed + 1, **run)
     [(W_fresh, _)] = _reference_training(X, y, [dict(run, num_iters=3, seed=seed + 1)])
-    c.close(model.W, W9, "W after a second call to train",
-            mistakes=[("W was re-created on the second call: create it only when self.W is None, so "
-                       "training can continue.", W_fresh)])
+    c.close(
+        model.W,
+        W9,
+        "W after a second call to train",
+        mistakes=[
+            (
+                "W was re-created on the second call: create it only when self.W is None, so training can continue.",
+                W_fresh,
+            )
+        ],
+    )
     c.done()
 
 
@@ -261,6 +327,10 @@ def linear_classifier_predict(cls) -> None:
         c.fail("predict returned one value per class: take the argmax over the classes of each row (axis=1).")
     if got is not None and np.shape(got) == scores.shape:
         c.fail("predict returned the scores: return the predicted labels, np.argmax(scores, axis=1).")
-    c.close(got, _reference_predictions(W, X), "the predicted labels",
-            mistakes=[("those are the lowest-scoring classes: use argmax, not argmin.", np.argmin(scores, axis=1))])
+    c.close(
+        got,
+        _reference_predictions(W, X),
+        "the predicted labels",
+        mistakes=[("those are the lowest-scoring classes: use argmax, not argmin.", np.argmin(scores, axis=1))],
+    )
     c.done()

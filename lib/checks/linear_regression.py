@@ -4,6 +4,7 @@ Each check takes the student's function, runs it on seeded problems, compares wi
 reference in `lib.linear_regression` returns (asked through `expected.reference`, never imported),
 and recognises the usual mistakes by name.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -161,19 +162,33 @@ def gradient_descent(fn) -> None:
         )
         zeros_start = ref.gradient_descent(X, y, lr, T, grad_fn=_ridge_grad)
         mistakes = [
-            ("W went uphill: gradient descent subtracts learning_rate * gradient.", _gd_variant(X, y, lr, T, W0, b0, sign=-1)[0]),
+            (
+                "W went uphill: gradient descent subtracts learning_rate * gradient.",
+                _gd_variant(X, y, lr, T, W0, b0, sign=-1)[0],
+            ),
             ("W0 was ignored: start from the given W0 and b0.", zeros_start[0]),
         ]
-        c.close(W, W_ref, f"W after {T} updates", mistakes=mistakes,
-                hint="Update with the gradient that grad_fn returns (the check passes its own grad_fn).")
+        c.close(
+            W,
+            W_ref,
+            f"W after {T} updates",
+            mistakes=mistakes,
+            hint="Update with the gradient that grad_fn returns (the check passes its own grad_fn).",
+        )
         c.close(
             b,
             b_ref,
             f"b after {T} updates",
             mistakes=[
-                ("b was updated with a gradient taken after W had already moved: compute dW and db "
-                 "first, then update both.", _gd_variant(X, y, lr, T, W0, b0, sequential=True)[1]),
-                ("b went uphill: gradient descent subtracts learning_rate * gradient.", _gd_variant(X, y, lr, T, W0, b0, sign=-1)[1]),
+                (
+                    "b was updated with a gradient taken after W had already moved: compute dW and db "
+                    "first, then update both.",
+                    _gd_variant(X, y, lr, T, W0, b0, sequential=True)[1],
+                ),
+                (
+                    "b went uphill: gradient descent subtracts learning_rate * gradient.",
+                    _gd_variant(X, y, lr, T, W0, b0, sign=-1)[1],
+                ),
                 ("b0 was ignored: start from the given W0 and b0.", zeros_start[1]),
             ],
         )
@@ -215,28 +230,46 @@ def minibatch_sgd(fn) -> None:
     lr, epochs, seed = 0.02, 4, 3
     # Full batch first: the order cannot matter, so a mismatch here is about the update itself.
     W_gd, b_gd, hist_gd = ref.gradient_descent(X, y, lr, epochs)
-    W, b, hist = c.unpack(c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed), ["W", "b", "loss_history"])
+    W, b, hist = c.unpack(
+        c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed), ["W", "b", "loss_history"]
+    )
     _require_epoch_history(c, hist, epochs)
-    hint = ("With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your "
-            "gradient_descent. (This uses your mse_grad: if its check fails, fix that first.)")
+    hint = (
+        "With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your "
+        "gradient_descent. (This uses your mse_grad: if its check fails, fix that first.)"
+    )
     c.close(W, W_gd, "W with batch_size = N", hint=hint)
     c.close(b, b_gd, "b with batch_size = N", hint=hint)
     # Then small batches that do not divide N: shuffling and the last partial batch matter.
     B = 5
     W_ref, b_ref, hist_ref = ref.minibatch_sgd(X, y, lr, epochs, B, seed=seed)
-    W, b, hist = c.unpack(c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed), ["W", "b", "loss_history"])
+    W, b, hist = c.unpack(
+        c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed), ["W", "b", "loss_history"]
+    )
     _require_epoch_history(c, hist, epochs)
     mistakes = [
-        ("the data was never shuffled: draw order = rng.permutation(N) at the start of every epoch.",
-         _sgd_variant(X, y, lr, epochs, B, seed, shuffle="none")[0]),
-        ("the data was shuffled only once: draw a new order = rng.permutation(N) at the start of every epoch "
-         "(from one rng created before the loop).", _sgd_variant(X, y, lr, epochs, B, seed, shuffle="once")[0]),
-        ("the last, smaller batch was skipped: with N = 23 and batch_size = 5 the fifth batch has 3 samples.",
-         _sgd_variant(X, y, lr, epochs, B, seed, drop_last=True)[0]),
+        (
+            "the data was never shuffled: draw order = rng.permutation(N) at the start of every epoch.",
+            _sgd_variant(X, y, lr, epochs, B, seed, shuffle="none")[0],
+        ),
+        (
+            "the data was shuffled only once: draw a new order = rng.permutation(N) at the start of every epoch "
+            "(from one rng created before the loop).",
+            _sgd_variant(X, y, lr, epochs, B, seed, shuffle="once")[0],
+        ),
+        (
+            "the last, smaller batch was skipped: with N = 23 and batch_size = 5 the fifth batch has 3 samples.",
+            _sgd_variant(X, y, lr, epochs, B, seed, drop_last=True)[0],
+        ),
     ]
-    c.close(W, W_ref, f"W with batch_size = {B}", mistakes=mistakes,
-            hint="Create rng = np.random.default_rng(seed) once, draw order = rng.permutation(N) at the start "
-                 "of each epoch, and take the batches order[0:B], order[B:2B], ... in turn.")
+    c.close(
+        W,
+        W_ref,
+        f"W with batch_size = {B}",
+        mistakes=mistakes,
+        hint="Create rng = np.random.default_rng(seed) once, draw order = rng.permutation(N) at the start "
+        "of each epoch, and take the batches order[0:B], order[B:2B], ... in turn.",
+    )
     c.close(b, b_ref, f"b with batch_size = {B}")
     c.close(hist, hist_ref, "loss_history")
     c.done()
@@ -254,7 +287,12 @@ def normal_equation(fn) -> None:
             c.fail("return the pair (W, b), not one vector theta: W = theta[:-1], b = theta[-1].")
         W, b = c.unpack(got, ["W", "b"])
         W_nobias = np.linalg.lstsq(X, y, rcond=None)[0]
-        c.close(W, W_ref, "W", mistakes=[("the bias is missing: append a column of ones to X so that b is fitted too.", W_nobias)])
+        c.close(
+            W,
+            W_ref,
+            "W",
+            mistakes=[("the bias is missing: append a column of ones to X so that b is fitted too.", W_nobias)],
+        )
         c.close(b, b_ref, "b")
     c.done()
 
@@ -296,7 +334,11 @@ def numerical_hessian(fn) -> None:
         mistakes = [
             ("only the diagonal was filled: the mixed partials d2f/dxi dxj (i != j) are missing.", np.diag(np.diag(H))),
             ("it is 4 times too large: with steps of +-h along both axes, divide by 4 h^2.", 4 * H),
-            ("it is 4 times too small: with steps of +-h along both axes, divide by 4 h^2, not 16 h^2 or (2h)^2 * 4.", H / 4),
+            (
+                "it is 4 times too small: with steps of +-h along both axes, divide by 4 h^2, "
+                "not 16 h^2 or (2h)^2 * 4.",
+                H / 4,
+            ),
             ("the sign is flipped.", -H),
         ]
         c.close(got, H, f"the Hessian of a {D}-variable function", mistakes=mistakes, rtol=tol, atol=tol)
@@ -314,17 +356,26 @@ def standardize(fn) -> None:
     tr, te = c.unpack(c.call(X_train, X_test), ["X_train_std", "X_test_std"])
     mu = X_train.mean(0)
     both = np.vstack([X_train, X_test])
-    rows = lambda A: (A - A.mean(1, keepdims=True)) / A.std(1, keepdims=True)
+
+    def rows(A):
+        return (A - A.mean(1, keepdims=True)) / A.std(1, keepdims=True)
+
     c.close(
         tr,
         tr_ref,
         "X_train_std",
         mistakes=[
             ("you standardized each sample (row); standardize each feature (column) with axis=0.", rows(X_train)),
-            ("the mean and std came from train and test together: use X_train alone.", (X_train - both.mean(0)) / both.std(0)),
+            (
+                "the mean and std came from train and test together: use X_train alone.",
+                (X_train - both.mean(0)) / both.std(0),
+            ),
             ("the features are centred but not scaled: divide by the training standard deviation.", X_train - mu),
-            ("use the population standard deviation (np.std's default ddof=0), as scikit-learn's StandardScaler does.",
-             (X_train - mu) / X_train.std(0, ddof=1)),
+            (
+                "use the population standard deviation (np.std's default ddof=0), "
+                "as scikit-learn's StandardScaler does.",
+                (X_train - mu) / X_train.std(0, ddof=1),
+            ),
         ],
     )
     c.close(
@@ -332,9 +383,15 @@ def standardize(fn) -> None:
         te_ref,
         "X_test_std",
         mistakes=[
-            ("X_test was scaled with its own mean and std: use the training statistics for both sets, "
-             "so nothing about the test set leaks into the model.", (X_test - X_test.mean(0)) / X_test.std(0)),
-            ("the mean and std came from train and test together: use X_train alone.", (X_test - both.mean(0)) / both.std(0)),
+            (
+                "X_test was scaled with its own mean and std: use the training statistics for both sets, "
+                "so nothing about the test set leaks into the model.",
+                (X_test - X_test.mean(0)) / X_test.std(0),
+            ),
+            (
+                "the mean and std came from train and test together: use X_train alone.",
+                (X_test - both.mean(0)) / both.std(0),
+            ),
             ("you standardized each sample (row); standardize each feature (column) with axis=0.", rows(X_test)),
             ("the features are centred but not scaled: divide by the training standard deviation.", X_test - mu),
         ],

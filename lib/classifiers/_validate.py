@@ -1,4 +1,5 @@
 """Shape and label checks shared by the linear classifiers: errors name the argument."""
+
 import numpy as np
 
 

@@ -2,6 +2,7 @@
 
 Subclasses choose the loss: `LinearSVM` (multiclass hinge) or `Softmax` (cross-entropy).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,8 +46,10 @@ class LinearClassifier:
         if self.W is not None and self.W.shape[0] != D:
             raise ValueError(f"X has D = {D} features but the trained W has shape {self.W.shape}")
         if learning_rate <= 0 or batch_size < 1 or num_iters < 0:
-            raise ValueError(f"need learning_rate > 0, batch_size >= 1, num_iters >= 0; got "
-                             f"{learning_rate}, {batch_size}, {num_iters}")
+            raise ValueError(
+                f"need learning_rate > 0, batch_size >= 1, num_iters >= 0; got "
+                f"{learning_rate}, {batch_size}, {num_iters}"
+            )
         rng = np.random.default_rng(seed)
         if self.W is None:
             self.W = 0.001 * rng.standard_normal((D, C))

@@ -6,6 +6,7 @@ with delta = 1. The total is the mean over samples plus reg * sum(W**2); its gra
 mean of the per-sample gradients plus 2 * reg * W. (This course writes the regularizer without
 a 1/2 everywhere.)
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ unchanged by adding a constant to all scores (Goodfellow et al., *Deep Learning*
 The gradient with respect to the scores is p - onehot(y); the softmax Jacobian is
 dp_i/ds_j = p_i (delta_ij - p_j).
 """
+
 from __future__ import annotations
 
 import numpy as np

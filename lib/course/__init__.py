@@ -2,6 +2,7 @@
 
 Notebooks import only `headline` from here; the tooling modules load on demand.
 """
+
 from __future__ import annotations
 
 HEADLINE_MIME = "application/vnd.course.headline+json"

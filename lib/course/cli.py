@@ -1,12 +1,13 @@
 """The `course` command (also `python -m lib.course`).
 
-  course generate [ASSIGNMENT ...]   solutions/ -> assignments/ (student release)
-  course check                       fail unless the release is exactly what generate makes
-  course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
-  course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
-  course grade SUBMISSION            autograde a student's notebook with nbgrader
-  course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
+course generate [ASSIGNMENT ...]   solutions/ -> assignments/ (student release)
+course check                       fail unless the release is exactly what generate makes
+course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
+course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
+course grade SUBMISSION            autograde a student's notebook with nbgrader
+course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -69,12 +70,21 @@ def _run(args) -> int:
     print("regenerated assignments/ from solutions/")
     notebooks = solution_notebooks(names)
     results = [execute_notebook(p) for p in notebooks]
-    rows = [(str(p.relative_to(ROOT / "solutions")), r.status, f"{r.seconds:.1f}",
-             ", ".join(f"{k} = {v}" for k, v in r.headlines.items()) or r.error)
-            for p, r in zip(notebooks, results)]
+    rows = [
+        (
+            str(p.relative_to(ROOT / "solutions")),
+            r.status,
+            f"{r.seconds:.1f}",
+            ", ".join(f"{k} = {v}" for k, v in r.headlines.items()) or r.error,
+        )
+        for p, r in zip(notebooks, results)
+    ]
     header = ("notebook", "status", "seconds", "headline figures")
     widths = [max(len(row[i]) for row in rows + [header]) for i in range(3)]
-    fmt = lambda row: "  ".join(f"{c:<{w}}" for c, w in zip(row[:3], widths)) + "  " + row[3]
+
+    def fmt(row):
+        return "  ".join(f"{c:<{w}}" for c, w in zip(row[:3], widths)) + "  " + row[3]
+
     print("\n" + fmt(header))
     print("  ".join("-" * w for w in widths) + "  " + "-" * 16)
     for row in rows:
@@ -95,7 +105,9 @@ def _fetch(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("generate", help="release solutions/ into assignments/")
     p.add_argument("assignments", nargs="*", help="e.g. 01_linear_regression (default: all)")

@@ -3,6 +3,7 @@
 `course execute` writes the outputs back into solutions/ (the stored outputs nbval compares);
 `course run` executes the same way but leaves the files alone and reports a summary table.
 """
+
 from __future__ import annotations
 
 import time
@@ -49,7 +50,10 @@ def execute_notebook(path: Path, write: bool = False, timeout: int = CELL_TIMEOU
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", record_timing=False,
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()

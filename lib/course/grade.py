@@ -11,6 +11,7 @@ exercise costs only its own points.
 submission, restore deleted check cells, lay out the scratch course, create the gradebook, run
 nbgrader, collect the grades, write the outputs. None of them changes process-wide state.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -60,15 +61,21 @@ class GradeReport:
 
     def table(self) -> str:
         width = max([len(e.grade_id) for e in self.exercises] + [8])
-        lines = [f"{self.submission} (graded against {self.notebook})", "",
-                 f"{'exercise':<{width}}  {'points':>9}  result"]
+        lines = [
+            f"{self.submission} (graded against {self.notebook})",
+            "",
+            f"{'exercise':<{width}}  {'points':>9}  result",
+        ]
         for e in self.exercises:
             pts = "-" if e.score is None else f"{e.score:g}"
             detail = f": {e.message}" if e.message else ""
             lines.append(f"{e.grade_id:<{width}}  {pts:>4} / {e.max_score:<3g}  {e.status}{detail}")
         manual = sum(e.max_score for e in self.exercises if e.status == "manual")
-        lines += ["", f"total: {self.score:g} / {self.max_score:g}"
-                  + (f" (plus up to {manual:g} points graded by hand)" if manual else "")]
+        lines += [
+            "",
+            f"total: {self.score:g} / {self.max_score:g}"
+            + (f" (plus up to {manual:g} points graded by hand)" if manual else ""),
+        ]
         return "\n".join(lines)
 
 
@@ -81,8 +88,10 @@ def find_solution(submission: Path, assignment: str | None = None, root: Path = 
         matches = candidates  # a renamed file, but the assignment has only one notebook
     if not matches:
         known = ", ".join(p.name for p in solution_notebooks(root=root))
-        raise GradeError(f"no solution notebook named {submission.name!r} (known: {known}); "
-                         f"keep the released file name or pass --assignment")
+        raise GradeError(
+            f"no solution notebook named {submission.name!r} (known: {known}); "
+            f"keep the released file name or pass --assignment"
+        )
     if len(matches) > 1:
         raise GradeError(f"{submission.name!r} exists in several assignments; pass --assignment")
     return matches[0]
@@ -228,8 +237,9 @@ def _judge(grade_row, cell, restored: list[str], timeout: int) -> ExerciseGrade:
     return ExerciseGrade(grade_row.name, score, grade_row.max_score, status, message)
 
 
-def _collect_grades(course: Path, notebook: str, graded, release, restored: list[str],
-                    timeout: int) -> list[ExerciseGrade]:
+def _collect_grades(
+    course: Path, notebook: str, graded, release, restored: list[str], timeout: int
+) -> list[ExerciseGrade]:
     """Every graded cell of the autograded notebook, from nbgrader's gradebook, in release order."""
     from nbgrader.api import Gradebook
 
@@ -248,8 +258,13 @@ def _write_outputs(out_dir: Path, submission: Path, graded_path: Path, report: G
     (out_dir / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
 
 
-def grade(submission: Path | str, assignment: str | None = None, timeout: int = 120,
-          output_dir: Path | str | None = None, root: Path = ROOT) -> GradeReport:
+def grade(
+    submission: Path | str,
+    assignment: str | None = None,
+    timeout: int = 120,
+    output_dir: Path | str | None = None,
+    root: Path = ROOT,
+) -> GradeReport:
     """Autograde one submitted notebook and return a per-exercise report.
 
     submission: the student's .ipynb; it is only read.
@@ -276,8 +291,10 @@ def grade(submission: Path | str, assignment: str | None = None, timeout: int = 
             graded = nbformat.read(graded_path, as_version=4)
             exercises = _collect_grades(course, solution.stem, graded, release, restored, timeout)
         report = GradeReport(
-            submission=str(submission), notebook=str(solution.relative_to(root)),
-            score=sum(e.score or 0 for e in exercises), max_score=sum(e.max_score for e in exercises),
+            submission=str(submission),
+            notebook=str(solution.relative_to(root)),
+            score=sum(e.score or 0 for e in exercises),
+            max_score=sum(e.max_score for e in exercises),
             exercises=exercises,
         )
         if out_dir is not None:

@@ -5,6 +5,7 @@ runs them, minus the two that need a gradebook database (SaveCells) or a header 
 (IncludeHeaderFooter). Working on notebooks in memory keeps `generate` and `check` fast and
 free of a database; `course grade` runs the full nbgrader pipeline in a scratch directory.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -39,8 +40,17 @@ def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Return the student version of a solution notebook (the input is not modified)."""
     nb = nbformat.from_dict(nb)  # deep copy
     resources: dict = {}
-    for pre in [LockCells(), ClearSolutions(), ClearOutput(), CheckCellMetadata(), ComputeChecksums(),
-                ClearHiddenTests(), ClearMarkScheme(), ComputeChecksums(), CheckCellMetadata()]:
+    for pre in [
+        LockCells(),
+        ClearSolutions(),
+        ClearOutput(),
+        CheckCellMetadata(),
+        ComputeChecksums(),
+        ClearHiddenTests(),
+        ClearMarkScheme(),
+        ComputeChecksums(),
+        CheckCellMetadata(),
+    ]:
         nb, resources = pre.preprocess(nb, resources)
     return nb
 
@@ -175,14 +185,25 @@ def sync_problems(root: Path = ROOT) -> list[str]:
     for name in assignment_names(root):
         expected.update(expected_release(name, root))
     actual = _released_files(root)
-    problems = [f"assignments/{rel} is missing: run `course generate`"
-                for rel in sorted(expected.keys() - actual.keys())]
-    problems += [f"assignments/{rel} has no source in solutions/: run `course generate`"
-                 for rel in sorted(actual.keys() - expected.keys())]
+    problems = [
+        f"assignments/{rel} is missing: run `course generate`" for rel in sorted(expected.keys() - actual.keys())
+    ]
+    problems += [
+        f"assignments/{rel} has no source in solutions/: run `course generate`"
+        for rel in sorted(actual.keys() - expected.keys())
+    ]
     for rel in sorted(expected.keys() & actual.keys()):
         if expected[rel] != actual[rel]:
-            diff = list(difflib.unified_diff(actual[rel].splitlines(), expected[rel].splitlines(),
-                                             f"assignments/{rel}", "generated", n=0, lineterm=""))
+            diff = list(
+                difflib.unified_diff(
+                    actual[rel].splitlines(),
+                    expected[rel].splitlines(),
+                    f"assignments/{rel}",
+                    "generated",
+                    n=0,
+                    lineterm="",
+                )
+            )
             problems.append(f"assignments/{rel} is stale: run `course generate`\n  " + "\n  ".join(diff[:12]))
     return problems
 

@@ -5,6 +5,7 @@ turn (MNIST's original host often answers 403); pooch checks the hash and delete
 does not match. Loaders verify the hash again before reading, so a damaged or substituted file
 is never loaded.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,23 +32,37 @@ class RemoteDataset:
 
 # The four IDX files of MNIST and Fashion-MNIST, in the order the loaders return them:
 # training images, training labels, test images, test labels.
-IDX_FILES = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
-             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+IDX_FILES = (
+    "train-images-idx3-ubyte.gz",
+    "train-labels-idx1-ubyte.gz",
+    "t10k-images-idx3-ubyte.gz",
+    "t10k-labels-idx1-ubyte.gz",
+)
 
 REMOTE = {
     "mnist_full": RemoteDataset(
-        "MNIST (70,000 digits)", "mnist_full", IDX_FILES,
-        ("https://ossci-datasets.s3.amazonaws.com/mnist/",
-         "https://storage.googleapis.com/cvdf-datasets/mnist/",
-         "https://yann.lecun.com/exdb/mnist/"),
+        "MNIST (70,000 digits)",
+        "mnist_full",
+        IDX_FILES,
+        (
+            "https://ossci-datasets.s3.amazonaws.com/mnist/",
+            "https://storage.googleapis.com/cvdf-datasets/mnist/",
+            "https://yann.lecun.com/exdb/mnist/",
+        ),
     ),
     "fashion_mnist": RemoteDataset(
-        "Fashion-MNIST (70,000 clothing images)", "fashion_mnist", IDX_FILES,
-        ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-         "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/"),
+        "Fashion-MNIST (70,000 clothing images)",
+        "fashion_mnist",
+        IDX_FILES,
+        (
+            "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+            "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+        ),
     ),
     "cifar10": RemoteDataset(
-        "CIFAR-10 (60,000 colour images)", "cifar10", ("cifar-10-python.tar.gz",),
+        "CIFAR-10 (60,000 colour images)",
+        "cifar10",
+        ("cifar-10-python.tar.gz",),
         ("https://www.cs.toronto.edu/~kriz/",),
     ),
 }
@@ -95,7 +110,11 @@ def verified(path: Path, key: str, registry: dict[str, str] | None = None) -> Pa
     actual = sha256_of(path)
     if actual != expected:
         dataset = key.split("/")[0]
-        hint = f"Delete it and run: {fetch_command(dataset)}" if dataset in REMOTE else "Reinstall the package that provides it."
+        hint = (
+            f"Delete it and run: {fetch_command(dataset)}"
+            if dataset in REMOTE
+            else "Reinstall the package that provides it."
+        )
         raise DatasetChecksumError(
             f"{path} has SHA-256 {actual}, but the registry expects {expected}: the file is damaged "
             f"or not the official one, so it was not loaded. {hint}"
@@ -103,8 +122,13 @@ def verified(path: Path, key: str, registry: dict[str, str] | None = None) -> Pa
     return path
 
 
-def fetch(name: str, data_dir: Path | str | None = None, registry: dict[str, str] | None = None,
-          mirrors: tuple[str, ...] | None = None, progressbar: bool = True) -> list[Path]:
+def fetch(
+    name: str,
+    data_dir: Path | str | None = None,
+    registry: dict[str, str] | None = None,
+    mirrors: tuple[str, ...] | None = None,
+    progressbar: bool = True,
+) -> list[Path]:
     """Download every file of dataset `name` into data_dir/<folder>/, checking SHA-256.
 
     name: one of REMOTE ("mnist_full", "fashion_mnist", "cifar10").
@@ -126,8 +150,9 @@ def fetch(name: str, data_dir: Path | str | None = None, registry: dict[str, str
         attempts = []
         for base in mirrors or spec.mirrors:
             try:
-                path = pooch.retrieve(base + fname, known_hash=f"sha256:{digest}", fname=fname,
-                                      path=folder, progressbar=progressbar)
+                path = pooch.retrieve(
+                    base + fname, known_hash=f"sha256:{digest}", fname=fname, path=folder, progressbar=progressbar
+                )
                 paths.append(Path(path))
                 break
             except Exception as exc:  # HTTP errors, timeouts, hash mismatch: try the next mirror

@@ -7,6 +7,7 @@ dimension, then the data in C order. CIFAR-10 (Krizhevsky, 2009, "Learning Multi
 Features from Tiny Images", and the dataset page): each batch is a pickled dict with b"data",
 a (10000, 3072) uint8 array of R, G, B planes of 32x32 images, and b"labels".
 """
+
 from __future__ import annotations
 
 import gzip

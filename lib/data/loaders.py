@@ -6,6 +6,7 @@
 - "mnist_full", "fashion_mnist", "cifar10": fetched on request into datasets/ (see fetch.py);
   Fashion-MNIST is also read from Debian's package dataset-fashion-mnist when installed.
 """
+
 from __future__ import annotations
 
 import functools
@@ -13,15 +14,33 @@ from pathlib import Path
 
 import numpy as np
 
-from .fetch import (DATA_DIR, DEBIAN_FASHION_DIR, IDX_FILES, REMOTE, DatasetMissingError, fetch_command,
-                    load_registry, verified)
+from .fetch import (
+    DATA_DIR,
+    DEBIAN_FASHION_DIR,
+    IDX_FILES,
+    REMOTE,
+    DatasetMissingError,
+    fetch_command,
+    load_registry,
+    verified,
+)
 from .formats import read_cifar10_archive, read_idx
 
 CLASS_NAMES = {
     "mnist": [str(d) for d in range(10)],
     "mnist_full": [str(d) for d in range(10)],
-    "fashion_mnist": ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                      "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"],
+    "fashion_mnist": [
+        "T-shirt/top",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ],
     "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
 }
 IMAGE_SHAPE = {"mnist": (28, 28), "mnist_full": (28, 28), "fashion_mnist": (28, 28), "cifar10": (32, 32, 3)}
@@ -46,8 +65,9 @@ def load_mnist_5k():
 
 def _load_idx_set(folder: Path, key_prefix: str, registry: dict):
     """The four IDX_FILES of folder, each verified against registry[key_prefix/name]."""
-    X_train, y_train, X_test, y_test = (read_idx(verified(folder / name, f"{key_prefix}/{name}", registry))
-                                        for name in IDX_FILES)
+    X_train, y_train, X_test, y_test = (
+        read_idx(verified(folder / name, f"{key_prefix}/{name}", registry)) for name in IDX_FILES
+    )
     return X_train, y_train.astype(np.int64), X_test, y_test.astype(np.int64)
 
 
@@ -69,8 +89,9 @@ def load_mnist_full(data_dir: Path | str | None = None, registry: dict | None = 
     return _load_idx_set(folder, "mnist_full", registry)
 
 
-def load_fashion_mnist(data_dir: Path | str | None = None, registry: dict | None = None,
-                       debian_dir: Path | str | None = DEBIAN_FASHION_DIR):
+def load_fashion_mnist(
+    data_dir: Path | str | None = None, registry: dict | None = None, debian_dir: Path | str | None = DEBIAN_FASHION_DIR
+):
     """Fashion-MNIST (Xiao, Rasul & Vollgraf, 2017) from datasets/fashion_mnist/, else from Debian's
     package dataset-fashion-mnist (apt-get install dataset-fashion-mnist).
 
@@ -99,8 +120,15 @@ def load_cifar10(data_dir: Path | str | None = None, registry: dict | None = Non
     return read_cifar10_archive(verified(archive, "cifar10/cifar-10-python.tar.gz", registry))
 
 
-def get_data(name: str = "mnist", num_val: int = 500, num_test: int = 500, num_train: int | None = None,
-             seed: int = 0, data_dir: Path | str | None = None, registry: dict | None = None) -> dict:
+def get_data(
+    name: str = "mnist",
+    num_val: int = 500,
+    num_test: int = 500,
+    num_train: int | None = None,
+    seed: int = 0,
+    data_dir: Path | str | None = None,
+    registry: dict | None = None,
+) -> dict:
     """A seeded train / validation / test split of a dataset, images flattened to rows of float64.
 
     name: "mnist" (the offline 5,000 digits), "mnist_full", "fashion_mnist" or "cifar10".
@@ -122,13 +150,21 @@ def get_data(name: str = "mnist", num_val: int = 500, num_test: int = 500, num_t
         kwargs = {"data_dir": data_dir, "registry": registry}
         X_tr, y_tr, X_te, y_te = loader(**kwargs)
         if num_test > len(y_te) or num_val >= len(y_tr):
-            raise ValueError(f"num_test={num_test} / num_val={num_val} too large for {len(y_te)} test and {len(y_tr)} training images")
+            raise ValueError(
+                f"num_test={num_test} / num_val={num_val} too large for {len(y_te)} test "
+                f"and {len(y_tr)} training images"
+            )
         test_idx = rng.choice(len(y_te), size=num_test, replace=False)
         order = rng.permutation(len(y_tr))
         val_idx, train_idx = order[:num_val], order[num_val:]
-        data = {"X_train": X_tr[train_idx].reshape(len(train_idx), -1), "y_train": y_tr[train_idx],
-                "X_val": X_tr[val_idx].reshape(num_val, -1), "y_val": y_tr[val_idx],
-                "X_test": X_te[test_idx].reshape(num_test, -1), "y_test": y_te[test_idx]}
+        data = {
+            "X_train": X_tr[train_idx].reshape(len(train_idx), -1),
+            "y_train": y_tr[train_idx],
+            "X_val": X_tr[val_idx].reshape(num_val, -1),
+            "y_val": y_tr[val_idx],
+            "X_test": X_te[test_idx].reshape(num_test, -1),
+            "y_test": y_te[test_idx],
+        }
     else:
         raise ValueError(f"unknown dataset {name!r}; choose mnist, mnist_full, fashion_mnist or cifar10")
     if num_train is not None:

@@ -3,6 +3,7 @@
 The bias trick (CS231n notes, "Linear classification"): append a constant 1 to every input, so
 that a score function W x + b becomes one matrix product W' x' with b as the last row of W'.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,15 +21,16 @@ def train_val_test_split(X, y, num_val: int, num_test: int, seed: int = 0, strat
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)}")
     if num_val < 1 or num_test < 1 or num_val + num_test >= len(y):
-        raise ValueError(f"num_val={num_val} and num_test={num_test} must be >= 1 and leave training data "
-                         f"out of N={len(y)}")
+        raise ValueError(
+            f"num_val={num_val} and num_test={num_test} must be >= 1 and leave training data out of N={len(y)}"
+        )
     strat = y if stratify else None
     X_rest, X_test, y_rest, y_test = train_test_split(X, y, test_size=num_test, random_state=seed, stratify=strat)
     strat = y_rest if stratify else None
-    X_train, X_val, y_train, y_val = train_test_split(X_rest, y_rest, test_size=num_val, random_state=seed + 1,
-                                                      stratify=strat)
-    return {"X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val,
-            "X_test": X_test, "y_test": y_test}
+    X_train, X_val, y_train, y_val = train_test_split(
+        X_rest, y_rest, test_size=num_val, random_state=seed + 1, stratify=strat
+    )
+    return {"X_train": X_train, "y_train": y_train, "X_val": X_val, "y_val": y_val, "X_test": X_test, "y_test": y_test}
 
 
 def subtract_mean_image(X_train, *others):

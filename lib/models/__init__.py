@@ -6,6 +6,7 @@ LeNet5     image classifier with CS231n's interface: `loss(X, y=None)` returns t
 QNetwork   Q-values of every action (MLP or CNN, optional dueling head): `forward(obs)` returns
            (q, cache) and `backward(dq, cache)` the grads; the loss is the caller's (DQN, 07).
 """
+
 from .lenet import LeNet5
 from .q_network import QNetwork, dueling_aggregate
 

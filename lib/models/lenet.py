@@ -11,6 +11,7 @@ the last layer a tenth of Xavier's scale, so that the initial loss is close to l
 biases start at zero. L2 regularization reg * sum(W**2) over the weights
 (not the biases), with gradient 2 * reg * W, the course's convention.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,15 +41,28 @@ def lenet_shapes(input_dim=(1, 28, 28), num_classes: int = 10) -> dict:
     C, H, W = input_dim
     h, w = H, W
     try:
-        for layer, k, pad, stride in [("conv1", 5, CONV1["pad"], CONV1["stride"]), ("pool1", 2, 0, POOL["stride"]),
-                                      ("conv2", 5, CONV2["pad"], CONV2["stride"]), ("pool2", 2, 0, POOL["stride"])]:
+        for layer, k, pad, stride in [
+            ("conv1", 5, CONV1["pad"], CONV1["stride"]),
+            ("pool1", 2, 0, POOL["stride"]),
+            ("conv2", 5, CONV2["pad"], CONV2["stride"]),
+            ("pool2", 2, 0, POOL["stride"]),
+        ]:
             h = conv_output_size(h, k, pad, stride, f"{layer} height")
             w = conv_output_size(w, k, pad, stride, f"{layer} width")
     except ValueError as exc:
         raise ValueError(f"input_dim {input_dim} does not fit LeNet-5 (28x28 or 32x32 expected): {exc}") from exc
-    return {"W1": (6, C, 5, 5), "b1": (6,), "W2": (16, 6, 5, 5), "b2": (16,),
-            "W3": (16 * h * w, 120), "b3": (120,), "W4": (120, 84), "b4": (84,),
-            "W5": (84, num_classes), "b5": (num_classes,)}
+    return {
+        "W1": (6, C, 5, 5),
+        "b1": (6,),
+        "W2": (16, 6, 5, 5),
+        "b2": (16,),
+        "W3": (16 * h * w, 120),
+        "b3": (120,),
+        "W4": (120, 84),
+        "b4": (84,),
+        "W5": (84, num_classes),
+        "b5": (num_classes,),
+    }
 
 
 class LeNet5:

@@ -11,6 +11,7 @@ layers, one output per action); Wang et al. (2016), "Dueling Network Architectur
 Reinforcement Learning", eq. 9 (the mean-centred dueling aggregation); PyTorch's default
 `nn.Linear` / `nn.Conv2d` initialization (uniform in +-1/sqrt(fan_in)).
 """
+
 from __future__ import annotations
 
 import copy
@@ -53,8 +54,16 @@ class QNetwork:
     Raises ValueError if num_actions < 1, or if convs are given and obs_shape is not (C, H, W).
     """
 
-    def __init__(self, obs_shape, num_actions: int, hidden=(64, 64), convs=(), dueling: bool = False,
-                 dtype=np.float32, seed: int = 0):
+    def __init__(
+        self,
+        obs_shape,
+        num_actions: int,
+        hidden=(64, 64),
+        convs=(),
+        dueling: bool = False,
+        dtype=np.float32,
+        seed: int = 0,
+    ):
         self.obs_shape, self.num_actions = tuple(obs_shape), int(num_actions)
         if self.num_actions < 1:
             raise ValueError(f"num_actions must be >= 1, got {num_actions}")
@@ -95,7 +104,7 @@ class QNetwork:
     def num_params(self) -> int:
         return int(sum(p.size for p in self.params.values()))
 
-    def copy(self) -> "QNetwork":
+    def copy(self) -> QNetwork:
         """An independent copy (e.g. the target network)."""
         return copy.deepcopy(self)
 
@@ -132,8 +141,8 @@ class QNetwork:
         grads = {}
         if self.dueling:
             cv, ca = head
-            dv = dq.sum(axis=1, keepdims=True)                # V feeds every action's Q
-            dadv = dq - dq.mean(axis=1, keepdims=True)          # d/dA_j of (A_k - mean A)
+            dv = dq.sum(axis=1, keepdims=True)  # V feeds every action's Q
+            dadv = dq - dq.mean(axis=1, keepdims=True)  # d/dA_j of (A_k - mean A)
             dx, grads["W_value"], grads["b_value"] = affine_backward(dv, cv)
             dx2, grads["W_adv"], grads["b_adv"] = affine_backward(dadv, ca)
             dx = dx + dx2

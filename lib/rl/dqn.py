@@ -14,12 +14,13 @@ Guez & Silver (2016), "Deep Reinforcement Learning with Double Q-learning" (eq. 
 reinforcement learning" (soft target updates); Hong Xingxing, "DQN" slides (2018), on DQN and
 its CartPole variants.
 """
+
 from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import gymnasium as gym
 import numpy as np
@@ -30,8 +31,20 @@ from ..optim import adam
 from .evaluation import evaluate
 from .replay import Batch, PrioritizedReplayBuffer, ReplayBuffer
 
-__all__ = ["CARTPOLE", "huber_loss", "td_targets", "double_dqn_targets", "dqn_loss", "clip_grad_norm",
-           "hard_update", "soft_update", "linear_schedule", "collect_transition", "DQNAgent", "History"]
+__all__ = [
+    "CARTPOLE",
+    "huber_loss",
+    "td_targets",
+    "double_dqn_targets",
+    "dqn_loss",
+    "clip_grad_norm",
+    "hard_update",
+    "soft_update",
+    "linear_schedule",
+    "collect_transition",
+    "DQNAgent",
+    "History",
+]
 
 
 # Hyperparameters that solve CartPole-v1 here (tuned over seeds 0-9; see docs/benchmarks.md):
@@ -40,9 +53,20 @@ __all__ = ["CARTPOLE", "huber_loss", "td_targets", "double_dqn_targets", "dqn_lo
 # steps is plenty to keep a pole up, and smaller values are quicker to learn than ~1/(1-0.99) = 100).
 CARTPOLE = {
     "hidden": (64, 64),
-    "agent": dict(gamma=0.98, lr=2.3e-3, batch_size=64, buffer_size=50_000, learning_starts=1_000, train_freq=16,
-                  gradient_steps=4, target_update_interval=128, eps_start=1.0, eps_end=0.04, eps_decay_steps=8_000,
-                  max_grad_norm=10.0),
+    "agent": dict(
+        gamma=0.98,
+        lr=2.3e-3,
+        batch_size=64,
+        buffer_size=50_000,
+        learning_starts=1_000,
+        train_freq=16,
+        gradient_steps=4,
+        target_update_interval=128,
+        eps_start=1.0,
+        eps_end=0.04,
+        eps_decay_steps=8_000,
+        max_grad_norm=10.0,
+    ),
 }
 
 
@@ -73,8 +97,10 @@ def _check_targets(rewards, terminated, q_next, gamma, name):
     if not 0 <= gamma <= 1:
         raise ValueError(f"gamma must be in [0, 1], got {gamma}")
     if q_next.ndim != 2 or rewards.shape != (q_next.shape[0],) or terminated.shape != rewards.shape:
-        raise ValueError(f"{name}: rewards and terminated must be (N,) and Q-values (N, A), got "
-                         f"{rewards.shape}, {terminated.shape}, {q_next.shape}")
+        raise ValueError(
+            f"{name}: rewards and terminated must be (N,) and Q-values (N, A), got "
+            f"{rewards.shape}, {terminated.shape}, {q_next.shape}"
+        )
 
 
 def td_targets(rewards, terminated, q_next_target, gamma: float):
@@ -172,8 +198,9 @@ def linear_schedule(step: int, start: float, end: float, duration: int) -> float
 
 
 # -- acting ------------------------------------------------------------------------------------
-def collect_transition(env: gym.Env, obs, q_net: QNetwork, epsilon: float, rng: np.random.Generator,
-                       buffer: ReplayBuffer):
+def collect_transition(
+    env: gym.Env, obs, q_net: QNetwork, epsilon: float, rng: np.random.Generator, buffer: ReplayBuffer
+):
     """Take one epsilon-greedy step in env from obs and store the transition in buffer.
 
     With probability epsilon a uniformly random action, otherwise argmax_a Q(obs, a). The stored
@@ -237,10 +264,31 @@ class DQNAgent:
     shape do not match env, tau outside (0, 1], or double=True with a custom loss_fn.
     """
 
-    def __init__(self, env: gym.Env, q_net: QNetwork, *, gamma=0.99, lr=1e-3, batch_size=64, buffer_size=50_000,
-                 learning_starts=1_000, train_freq=1, gradient_steps=1, target_update_interval=500, tau=None,
-                 eps_start=1.0, eps_end=0.05, eps_decay_steps=10_000, max_grad_norm=10.0, double=False,
-                 prioritized=False, per_alpha=0.6, per_beta_start=0.4, loss_fn: Callable | None = None, seed=0):
+    def __init__(
+        self,
+        env: gym.Env,
+        q_net: QNetwork,
+        *,
+        gamma=0.99,
+        lr=1e-3,
+        batch_size=64,
+        buffer_size=50_000,
+        learning_starts=1_000,
+        train_freq=1,
+        gradient_steps=1,
+        target_update_interval=500,
+        tau=None,
+        eps_start=1.0,
+        eps_end=0.05,
+        eps_decay_steps=10_000,
+        max_grad_norm=10.0,
+        double=False,
+        prioritized=False,
+        per_alpha=0.6,
+        per_beta_start=0.4,
+        loss_fn: Callable | None = None,
+        seed=0,
+    ):
         if not isinstance(env.action_space, gym.spaces.Discrete):
             raise ValueError(f"DQN needs a Discrete action space, got {env.action_space}")
         if env.action_space.n != q_net.num_actions:
@@ -250,8 +298,10 @@ class DQNAgent:
         if tau is not None and not 0 < tau <= 1:
             raise ValueError(f"tau must be in (0, 1] or None, got {tau}")
         if double and loss_fn is not None:
-            raise ValueError(f"double=True picks the loss (functools.partial(dqn_loss, double=True)), but loss_fn={loss_fn!r} "
-                             "was given too: compute Double DQN targets inside your loss_fn and pass double=False")
+            raise ValueError(
+                f"double=True picks the loss (functools.partial(dqn_loss, double=True)), but loss_fn={loss_fn!r} "
+                "was given too: compute Double DQN targets inside your loss_fn and pass double=False"
+            )
         self.env, self.q_net, self.target_net = env, q_net, q_net.copy()
         self.gamma, self.batch_size, self.learning_starts = gamma, batch_size, learning_starts
         self.train_freq, self.gradient_steps = train_freq, gradient_steps
@@ -260,8 +310,11 @@ class DQNAgent:
         self.max_grad_norm, self.double, self.prioritized = max_grad_norm, double, prioritized
         self.per_beta_start = per_beta_start
         obs_shape = q_net.obs_shape
-        self.buffer = (PrioritizedReplayBuffer(buffer_size, obs_shape, alpha=per_alpha) if prioritized
-                       else ReplayBuffer(buffer_size, obs_shape))
+        self.buffer = (
+            PrioritizedReplayBuffer(buffer_size, obs_shape, alpha=per_alpha)
+            if prioritized
+            else ReplayBuffer(buffer_size, obs_shape)
+        )
         self.optim_config = {"learning_rate": lr}  # Adam's state for the flattened parameters
         if loss_fn is None:
             loss_fn = functools.partial(dqn_loss, double=True) if double else dqn_loss
@@ -287,7 +340,7 @@ class DQNAgent:
         flat, self.optim_config = adam(np.concatenate([p[k].ravel() for k in p]), flat_grad, self.optim_config)
         start = 0
         for k in p:
-            p[k] = flat[start:start + p[k].size].reshape(p[k].shape)
+            p[k] = flat[start : start + p[k].size].reshape(p[k].shape)
             start += p[k].size
         if self.prioritized:
             self.buffer.update_priorities(batch.indices, td_errors)
@@ -295,8 +348,15 @@ class DQNAgent:
             soft_update(self.target_net.params, p, self.tau)
         return loss
 
-    def train(self, total_steps: int, eval_env: gym.Env | None = None, eval_every: int = 2_000,
-              eval_episodes: int = 20, solved_return: float | None = None, progress: bool = True) -> History:
+    def train(
+        self,
+        total_steps: int,
+        eval_env: gym.Env | None = None,
+        eval_every: int = 2_000,
+        eval_episodes: int = 20,
+        solved_return: float | None = None,
+        progress: bool = True,
+    ) -> History:
         """Interact for up to total_steps env steps, learning as it goes.
 
         Every eval_every steps (when eval_env is given) the greedy policy plays eval_episodes
@@ -313,7 +373,8 @@ class DQNAgent:
                 self.steps += 1
                 t = self.steps
                 obs_next, r, terminated, truncated = collect_transition(
-                    env, obs, self.q_net, self.epsilon(t), self.rng, self.buffer)
+                    env, obs, self.q_net, self.epsilon(t), self.rng, self.buffer
+                )
                 ep_return += r
                 if terminated or truncated:
                     hist.episode_returns.append(ep_return)

@@ -13,6 +13,7 @@ picture itself, so a convolutional Q-network has to learn where things are.
 CorridorEnv (not registered): a tiny corridor whose right end is the goal, small enough that
 every value is known by hand; the tests and the graded checks of 06 and 07 run on it.
 """
+
 from __future__ import annotations
 
 import gymnasium as gym
@@ -36,8 +37,16 @@ class CatMouseEnv(gym.Env):
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
 
-    def __init__(self, rows=5, cols=6, start=(4, 0), cheese=(0, 5), cats=((1, 2), (2, 4), (3, 2)),
-                 step_reward=-0.04, render_mode=None):
+    def __init__(
+        self,
+        rows=5,
+        cols=6,
+        start=(4, 0),
+        cheese=(0, 5),
+        cats=((1, 2), (2, 4), (3, 2)),
+        step_reward=-0.04,
+        render_mode=None,
+    ):
         if render_mode not in (None, "rgb_array"):
             raise ValueError(f"render_mode must be None or 'rgb_array', got {render_mode!r}")
         self.rows, self.cols = rows, cols
@@ -76,9 +85,11 @@ class CatMouseEnv(gym.Env):
         cell = 32
         img = np.zeros((self.rows * cell, self.cols * cell, 3), np.uint8)
         img[:] = COLOURS["floor"]
+
         def fill(pos, colour, margin):
             r, c = pos
-            img[r * cell + margin:(r + 1) * cell - margin, c * cell + margin:(c + 1) * cell - margin] = colour
+            img[r * cell + margin : (r + 1) * cell - margin, c * cell + margin : (c + 1) * cell - margin] = colour
+
         for cat in self.cats:
             fill(cat, COLOURS["cat"], 3)
         fill(self.cheese, COLOURS["cheese"], 6)
@@ -121,7 +132,7 @@ class CatchEnv(gym.Env):
     def _obs(self) -> np.ndarray:
         img = np.zeros((1, self.rows, self.cols), np.float32)
         img[0, self.fruit_row, self.fruit_col] = 1.0
-        img[0, -1, self.basket_col - self.half:self.basket_col + self.half + 1] = 1.0
+        img[0, -1, self.basket_col - self.half : self.basket_col + self.half + 1] = 1.0
         return img
 
     def reset(self, *, seed=None, options=None):
@@ -147,9 +158,9 @@ class CatchEnv(gym.Env):
         cell = 24
         img = np.full((self.rows * cell, self.cols * cell, 3), 245, np.uint8)
         r, c = self.fruit_row, self.fruit_col
-        img[r * cell + 4:(r + 1) * cell - 4, c * cell + 4:(c + 1) * cell - 4] = (220, 50, 50)
+        img[r * cell + 4 : (r + 1) * cell - 4, c * cell + 4 : (c + 1) * cell - 4] = (220, 50, 50)
         lo, hi = self.basket_col - self.half, self.basket_col + self.half + 1
-        img[(self.rows - 1) * cell + 6:, lo * cell + 1:hi * cell - 1] = (90, 60, 30)
+        img[(self.rows - 1) * cell + 6 :, lo * cell + 1 : hi * cell - 1] = (90, 60, 30)
         img[::cell, :] = img[:, ::cell] = 215  # grid lines
         return img
 
@@ -176,8 +187,9 @@ class CorridorEnv(gym.Env):
         if max_steps is not None and int(max_steps) < 1:
             raise ValueError(f"max_steps must be None or >= 1, got {max_steps!r}")
         self.length, self.one_hot, self.max_steps = int(length), bool(one_hot), max_steps
-        self.observation_space = (spaces.Box(0.0, 1.0, (self.length,), np.float32) if self.one_hot
-                                  else spaces.Discrete(self.length))
+        self.observation_space = (
+            spaces.Box(0.0, 1.0, (self.length,), np.float32) if self.one_hot else spaces.Discrete(self.length)
+        )
         self.action_space = spaces.Discrete(2)
         self.pos, self.t = 0, 0
 

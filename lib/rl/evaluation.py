@@ -5,10 +5,11 @@ Training loops live with their algorithms (`lib.rl.dqn.DQNAgent.train`, `lib.rl.
 the tabular greedy evaluation is `lib.rl.tabular.evaluate`. Both `evaluate`s take the model
 first, then the env, like Stable-Baselines3's `evaluate_policy(model, env, ...)`.
 """
+
 from __future__ import annotations
 
 import copy
-from typing import Callable
+from collections.abc import Callable
 
 import gymnasium as gym
 import numpy as np

@@ -4,6 +4,7 @@ States are numbered row-major (state = row * cols + col), as in gymnasium's toy-
 CatMouse-v0. Actions follow FrozenLake's order by default: 0 left, 1 down, 2 right, 3 up; pass
 `action_deltas` for another order (CliffWalking and CatMouse use 0 up, 1 right, 2 down, 3 left).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -54,6 +55,7 @@ def plot_policy_arrows(policy, shape, ax=None, action_deltas=FROZENLAKE_DELTAS, 
             continue
         r, c = divmod(s, cols)
         dr, dc = action_deltas[int(a)]
-        ax.arrow(c - 0.3 * dc, r - 0.3 * dr, 0.5 * dc, 0.5 * dr, head_width=0.15, color="tab:blue",
-                 length_includes_head=True)
+        ax.arrow(
+            c - 0.3 * dc, r - 0.3 * dr, 0.5 * dc, 0.5 * dr, head_width=0.15, color="tab:blue", length_includes_head=True
+        )
     return ax

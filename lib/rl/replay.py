@@ -9,6 +9,7 @@ P(i) = p_i^alpha / sum_k p_k^alpha, p_i = |delta_i| + epsilon (the paper's epsil
 w_i = (N * P(i))^(-beta) / max_j w_j, beta annealed to 1 (Schaul et al., 2016, "Prioritized
 Experience Replay", section 3.3 and Algorithm 1).
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -55,7 +56,7 @@ class ReplayBuffer:
         self.actions = np.zeros(self.capacity, np.int64)
         self.rewards = np.zeros(self.capacity, np.float32)
         self.terminated = np.zeros(self.capacity, bool)
-        self.pos = 0   # the slot the next transition goes to
+        self.pos = 0  # the slot the next transition goes to
         self.size = 0  # how many slots hold a transition
 
     def __len__(self) -> int:
@@ -77,8 +78,15 @@ class ReplayBuffer:
         return i
 
     def _batch(self, idx: np.ndarray, weights: np.ndarray) -> Batch:
-        return Batch(self.obs[idx], self.actions[idx], self.rewards[idx], self.next_obs[idx],
-                     self.terminated[idx], idx, weights.astype(np.float32))
+        return Batch(
+            self.obs[idx],
+            self.actions[idx],
+            self.rewards[idx],
+            self.next_obs[idx],
+            self.terminated[idx],
+            idx,
+            weights.astype(np.float32),
+        )
 
     def sample(self, batch_size: int, rng: np.random.Generator) -> Batch:
         """Draw batch_size transitions uniformly, with replacement, from the filled slots only.
@@ -185,8 +193,9 @@ class PrioritizedReplayBuffer(ReplayBuffer):
     or priority_offset <= 0.
     """
 
-    def __init__(self, capacity: int, obs_shape: tuple, alpha: float = 0.6, priority_offset: float = 1e-6,
-                 obs_dtype=np.float32):
+    def __init__(
+        self, capacity: int, obs_shape: tuple, alpha: float = 0.6, priority_offset: float = 1e-6, obs_dtype=np.float32
+    ):
         super().__init__(capacity, obs_shape, obs_dtype)
         if not 0 <= alpha <= 1:
             raise ValueError(f"alpha must be in [0, 1], got {alpha}")
@@ -198,7 +207,7 @@ class PrioritizedReplayBuffer(ReplayBuffer):
 
     def add(self, obs, action, reward, next_obs, terminated) -> int:
         i = super().add(obs, action, reward, next_obs, terminated)
-        self.tree.update(i, self.max_priority ** self.alpha)
+        self.tree.update(i, self.max_priority**self.alpha)
         return i
 
     def sample(self, batch_size: int, rng: np.random.Generator, beta: float = 0.4) -> Batch:
@@ -224,5 +233,5 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         indices: (B,) slots from `sample`; td_errors: (B,) their latest TD errors delta_i.
         """
         p = np.abs(np.asarray(td_errors, dtype=np.float64)) + self.priority_offset
-        self.tree.update(indices, p ** self.alpha)
+        self.tree.update(indices, p**self.alpha)
         self.max_priority = max(self.max_priority, float(p.max()))

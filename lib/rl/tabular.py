@@ -11,9 +11,10 @@ place and return the TD error. gymnasium's step returns (obs, reward, terminated
 info): bootstrapping stops only on `terminated` (a real end of the task); on `truncated` (a
 time limit) the next state's value is still used, because the task itself had not ended.
 """
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -169,8 +170,17 @@ def q_learning_episode(env, Q, alpha, gamma, epsilon, rng):
     return run_episode(env, Q, "q_learning", alpha, gamma, epsilon, rng)
 
 
-def train(env, method: str = "q_learning", num_episodes: int = 500, alpha: float = 0.5, gamma: float = 1.0,
-          epsilon: float = 0.1, seed: int = 0, Q=None, epsilon_fn: Callable | None = None):
+def train(
+    env,
+    method: str = "q_learning",
+    num_episodes: int = 500,
+    alpha: float = 0.5,
+    gamma: float = 1.0,
+    epsilon: float = 0.1,
+    seed: int = 0,
+    Q=None,
+    epsilon_fn: Callable | None = None,
+):
     """Train a tabular agent on a gymnasium env with Discrete observation and action spaces.
 
     method: "q_learning", "sarsa" or "expected_sarsa". epsilon: exploration (or epsilon_fn(episode)
@@ -208,8 +218,15 @@ def evaluate(Q, env, num_episodes: int = 100, seed: int = 0):
     return returns
 
 
-def value_iteration(P, num_states: int, num_actions: int, gamma: float = 1.0, horizon: int | None = None,
-                    theta: float = 1e-10, max_iters: int = 100_000):
+def value_iteration(
+    P,
+    num_states: int,
+    num_actions: int,
+    gamma: float = 1.0,
+    horizon: int | None = None,
+    theta: float = 1e-10,
+    max_iters: int = 100_000,
+):
     """Optimal values and a greedy policy from a gymnasium-style transition table.
 
     P[s][a] = [(prob, next_state, reward, terminated), ...] (the `P` of FrozenLake, Taxi, ...).
