@@ -5,7 +5,7 @@ CartPole-v1 hyperparameters, over the same seeds, in the same run (seed by seed,
     python benchmarks/dqn_cartpole.py [--seeds 5] [--budget 50000] [--only ours double sb3]
 
 "ours" is vanilla DQN, "double" the same agent with Double DQN targets, both with the
-hyperparameters in lib.rl.dqn.CARTPOLE.
+hyperparameters in lib.rl.agent.CARTPOLE.
 
 Both are evaluated the same way: every 500 environment steps, 20 greedy episodes (seeds never used
 in training), stopping at the first evaluation whose mean reaches 475. Wall time counts training
@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from lib.models import QNetwork  # noqa: E402
-from lib.rl.dqn import CARTPOLE, DQNAgent  # noqa: E402
+from lib.rl.agent import CARTPOLE, DQNAgent  # noqa: E402
 from lib.rl.evaluation import run_policy  # noqa: E402
 
 EVAL_EVERY, EVAL_EPISODES, SOLVED = 500, 20, 475.0

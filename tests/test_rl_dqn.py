@@ -1,5 +1,5 @@
-"""DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers, the agent,
-greedy evaluation."""
+"""DQN pieces: Q-network gradients, Huber loss, targets, the minibatch loss, helpers; the agent
+(lib.rl.agent); greedy evaluation."""
 
 import functools
 
@@ -9,6 +9,7 @@ import pytest
 from lib.gradient_check import eval_numerical_gradient, eval_numerical_gradient_array, rel_error
 from lib.models import QNetwork, dueling_aggregate
 from lib.rl import dqn as D
+from lib.rl.agent import DQNAgent
 from lib.rl.envs import CorridorEnv
 from lib.rl.evaluation import evaluate, run_policy
 from lib.rl.replay import Batch, ReplayBuffer
@@ -158,21 +159,15 @@ def test_collect_transition_stores_terminated_only_and_the_real_final_obs():
     np.testing.assert_array_equal(buf.next_obs[last], obs_next)
 
 
+def corridor_agent(net, seed, **kw):
+    """A DQN agent sized for the 5-cell corridor: it learns in 1,500 steps."""
+    settings = dict(gamma=0.9, lr=3e-3, batch_size=32, learning_starts=100, target_update_interval=50)
+    return DQNAgent(Corridor(), net, eps_decay_steps=500, seed=seed, **settings, **kw)
+
+
 def test_agent_learns_the_corridor():
-    env = Corridor()
     net = QNetwork((5,), 2, hidden=(16,), seed=0)
-    agent = D.DQNAgent(
-        env,
-        net,
-        gamma=0.9,
-        lr=3e-3,
-        batch_size=32,
-        buffer_size=2000,
-        learning_starts=100,
-        target_update_interval=50,
-        eps_decay_steps=500,
-        seed=0,
-    )
+    agent = corridor_agent(net, seed=0, buffer_size=2000)
     hist = agent.train(1500, progress=False)
     assert len(hist.episode_returns) > 10 and hist.train_seconds > 0
     assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
@@ -183,28 +178,17 @@ def test_agent_learns_the_corridor():
 
 @pytest.mark.parametrize("kw", [dict(double=True), dict(prioritized=True), dict(tau=0.05)])
 def test_agent_variants_run_and_learn(kw):
-    env, net = Corridor(), QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
-    agent = D.DQNAgent(
-        env,
-        net,
-        gamma=0.9,
-        lr=3e-3,
-        batch_size=32,
-        learning_starts=100,
-        target_update_interval=50,
-        eps_decay_steps=500,
-        seed=1,
-        **kw,
-    )
+    net = QNetwork((5,), 2, hidden=(16,), seed=0, dueling=kw.get("double", False))
+    agent = corridor_agent(net, seed=1, **kw)
     agent.train(1500, progress=False)
     assert np.all(agent.evaluate(Corridor(), num_episodes=3) == 1.0)
 
 
 def test_agent_rejects_a_mismatched_network():
     with pytest.raises(ValueError, match="3 outputs but env has 2"):
-        D.DQNAgent(Corridor(), QNetwork((5,), 3))
+        DQNAgent(Corridor(), QNetwork((5,), 3))
     with pytest.raises(ValueError, match="expects observations"):
-        D.DQNAgent(Corridor(), QNetwork((4,), 2))
+        DQNAgent(Corridor(), QNetwork((4,), 2))
 
 
 def test_run_policy_plays_any_batch_policy_to_the_end():
@@ -221,7 +205,7 @@ def test_evaluate_takes_the_model_first_and_plays_greedily():
 
 
 def test_agent_names_its_schedule_and_adam_state():
-    agent = D.DQNAgent(
+    agent = DQNAgent(
         Corridor(), QNetwork((5,), 2, hidden=(4,)), lr=0.01, eps_start=0.9, eps_end=0.1, eps_decay_steps=100
     )
     assert (agent.eps_start, agent.eps_end, agent.eps_decay_steps) == (0.9, 0.1, 100)
@@ -234,8 +218,8 @@ def test_agent_names_its_schedule_and_adam_state():
 
 def test_agent_loss_fn_has_one_signature_and_double_picks_the_default():
     env, net = Corridor(), QNetwork((5,), 2, hidden=(4,))
-    assert D.DQNAgent(env, net).loss_fn is D.dqn_loss
-    double = D.DQNAgent(env, net, double=True).loss_fn
+    assert DQNAgent(env, net).loss_fn is D.dqn_loss
+    double = DQNAgent(env, net, double=True).loss_fn
     assert isinstance(double, functools.partial) and double.func is D.dqn_loss and double.keywords == {"double": True}
     calls = []
 
@@ -243,10 +227,10 @@ def test_agent_loss_fn_has_one_signature_and_double_picks_the_default():
         calls.append(gamma)
         return D.dqn_loss(q_net, target_net, batch, gamma)
 
-    agent = D.DQNAgent(env, net, gamma=0.7, loss_fn=my_loss, batch_size=4)
+    agent = DQNAgent(env, net, gamma=0.7, loss_fn=my_loss, batch_size=4)
     for i in range(4):
         agent.buffer.add(np.eye(5)[i], 1, 0.0, np.eye(5)[i + 1], i == 3)
     agent.update()
     assert calls == [0.7]
     with pytest.raises(ValueError, match="double=True.*loss_fn"):
-        D.DQNAgent(env, net, double=True, loss_fn=my_loss)
+        DQNAgent(env, net, double=True, loss_fn=my_loss)

@@ -1,7 +1,7 @@
 """Playing whole episodes with a fixed policy, to measure it: `run_policy` for any batch policy
 (ours, Stable-Baselines3's `predict`, a random one) and `evaluate` for a Q-network's greedy policy.
 
-Training loops live with their algorithms (`lib.rl.dqn.DQNAgent.train`, `lib.rl.tabular.train`);
+Training loops live with their algorithms (`lib.rl.agent.DQNAgent.train`, `lib.rl.tabular.train`);
 the tabular greedy evaluation is `lib.rl.tabular.evaluate`. Both `evaluate`s take the model
 first, then the env, like Stable-Baselines3's `evaluate_policy(model, env, ...)`.
 """

@@ -185,7 +185,7 @@ class PrioritizedReplayBuffer(ReplayBuffer):
 
     alpha: how much prioritization is used (0 = uniform); priority_offset: Schaul et al.'s epsilon,
     a small constant > 0 added to |delta| so that no transition's priority (and probability)
-    falls to zero (named apart from the exploration epsilon of `lib.rl.dqn.DQNAgent`). New
+    falls to zero (named apart from the exploration epsilon of `lib.rl.agent.DQNAgent`). New
     transitions get the largest priority seen so far, so each is replayed at least about once.
     `sample(batch_size, rng, beta)` also returns importance weights w_i = (N * P(i))^(-beta)
     normalized by their largest value in the batch (so they only ever scale updates down);
