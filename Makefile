@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: install run test lint generate check execute clean
+.PHONY: install run test lint mutation generate check execute clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Mutation testing of every graded check (mutmut, a few minutes; not part of make test).
+mutation: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[mutation]"
+	$(BIN)/course mutate --write-docs
 
 generate: $(STAMP)
 	$(BIN)/course generate

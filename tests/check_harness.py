@@ -6,9 +6,10 @@
         module = lib.checks.linear_regression          # the checks under test
         references = {"mse_loss": ref.mse_loss, ...}   # one reference per check in module.__all__
         mistakes = [("mse_loss", mse_sum, "divide by N"), ...]   # (check, wrong code, message regex)
+        alternatives = [("mse_loss", mse_loss_by_loops), ...]    # (check, correct code written otherwise)
 
-`conftest.py` parametrizes the methods below over `references` (the `exercise` argument) and
-`mistakes` (the `mistake` argument).
+`conftest.py` parametrizes the methods below over `references` (the `exercise` argument),
+`mistakes` (the `mistake` argument) and `alternatives` (the `alternative` argument).
 """
 
 import pytest
@@ -29,8 +30,11 @@ class CheckTests:
     module: the `lib.checks` submodule; references: {check name: reference function or class};
     stubs: {check name: stand-in raising NotImplementedError} where the plain `stub` does not fit
     (a class); mistakes: (check name, wrong implementation, regex of the message that names it);
-    min_mistakes: how many named mistakes every check needs; behavioural: checks that compare
-    with literal values and behaviour only, so they ask the expected-value door for nothing.
+    min_mistakes: how many named mistakes every check needs; alternatives: (check name, a correct
+    implementation written differently from the reference: loops vs vectorized, einsum, float32
+    input, another valid tie rule) that the check must accept, at least min_alternatives per
+    check; behavioural: checks that compare with literal values and behaviour only, so they ask
+    the expected-value door for nothing.
     """
 
     module = None
@@ -38,6 +42,8 @@ class CheckTests:
     stubs: dict = {}
     mistakes: list = []
     min_mistakes = 2
+    alternatives: list = []
+    min_alternatives = 2
     behavioural: set = set()
 
     def test_every_check_has_a_reference(self):
@@ -59,6 +65,15 @@ class CheckTests:
     def test_every_check_names_mistakes(self):
         counts = {name: sum(1 for m in self.mistakes if m[0] == name) for name in self.references}
         assert all(n >= self.min_mistakes for n in counts.values()), counts
+
+    def test_alternative_is_accepted(self, alternative, capsys):
+        name, correct = alternative
+        getattr(checks, name)(correct)
+        assert "✓" in capsys.readouterr().out
+
+    def test_every_check_accepts_alternatives(self):
+        counts = {name: sum(1 for a in self.alternatives if a[0] == name) for name in self.references}
+        assert all(n >= self.min_alternatives for n in counts.values()), counts
 
     def test_recorded_answers_replace_the_reference(self, exercise, capsys):
         """Expected values come through one door: recorded once, they are all a check needs."""

@@ -12,3 +12,6 @@ def pytest_generate_tests(metafunc):
     if "mistake" in metafunc.fixturenames:
         ids = [f"{name}-{getattr(wrong, '__name__', 'fn')}-{i}" for i, (name, wrong, _) in enumerate(cls.mistakes)]
         metafunc.parametrize("mistake", cls.mistakes, ids=ids)
+    if "alternative" in metafunc.fixturenames:
+        ids = [f"{name}-{getattr(fn, '__name__', 'fn')}-{i}" for i, (name, fn) in enumerate(cls.alternatives)]
+        metafunc.parametrize("alternative", cls.alternatives, ids=ids)

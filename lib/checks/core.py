@@ -40,6 +40,15 @@ def _fmt(value, max_items: int = 6) -> str:
     return body[:-1] + ", ...]" if flat.size > max_items else body
 
 
+def _fmt_pair(expected: float, got: float) -> tuple[str, str]:
+    """Two numbers with just enough significant digits (6 to 17) to show that they differ."""
+    for digits in range(6, 18):
+        a, b = f"{expected:.{digits}g}", f"{got:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
+
+
 _DATA = (np.ndarray, np.generic, int, float, complex, str, bytes, bool, type(None))
 
 
@@ -207,10 +216,16 @@ class Check:
             value = np.asarray(value, dtype=np.float64)
             if value.shape == arr.shape and np.allclose(arr, value, rtol=rtol, atol=atol):
                 self.fail(f"{what} is wrong: {message}")
-        diff = np.abs(arr - expected)
-        worst = np.unravel_index(np.argmax(diff), diff.shape) if diff.ndim else ()
-        where = f" (largest difference at index {tuple(int(i) for i in worst)})" if worst else ""
-        self.fail(f"{what} is wrong: expected {_fmt(expected)}, got {_fmt(arr)}{where}." + (f" {hint}" if hint else ""))
+        # Name the worst element with enough digits to see the difference (the tolerance may be 1e-9).
+        excess = np.abs(arr - expected) - rtol * np.abs(expected)
+        worst = np.unravel_index(np.argmax(excess), excess.shape) if excess.ndim else ()
+        want, have = _fmt_pair(float(expected[worst]), float(arr[worst]))
+        if worst:
+            index = tuple(int(i) for i in worst)
+            detail = f"at index {index} expected {want}, got {have} (all: expected {_fmt(expected)}, got {_fmt(arr)})"
+        else:
+            detail = f"expected {want}, got {have}"
+        self.fail(f"{what} is wrong: {detail}." + (f" {hint}" if hint else ""))
 
     def require(self, condition: bool, message: str) -> None:
         """Fail with message unless condition holds; counts as one passed test."""

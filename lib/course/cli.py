@@ -6,6 +6,7 @@ course execute [ASSIGNMENT ...]    re-run solution notebooks, store their output
 course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
 course grade SUBMISSION            autograde a student's notebook with nbgrader
 course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
+course mutate [ASSIGNMENT ...]     mutation-test every graded check with mutmut (make mutation)
 """
 
 from __future__ import annotations
@@ -104,6 +105,28 @@ def _fetch(args) -> int:
     return 0
 
 
+def _mutate(args) -> int:
+    from .mutation import TARGET, MutationError, mutate, table, write_docs
+
+    try:
+        rows = mutate(args.assignments or None, max_children=args.jobs)
+    except MutationError as exc:
+        print(f"course mutate: {exc}", file=sys.stderr)
+        return 2
+    print(table(rows))
+    for row in rows:
+        for m in row.survivors:
+            print(f"survived  {row.exercise}: {m.original}  ->  {m.mutated}")
+    if args.write_docs:
+        write_docs(rows)
+        print("wrote the table into docs/checks.md")
+    short = [r.exercise for r in rows if r.score < TARGET]
+    if short:
+        print(f"below {100 * TARGET:.0f} % killed: {', '.join(short)}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -130,6 +153,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("fetch", help="download a dataset into datasets/, checked by SHA-256")
     p.add_argument("name", choices=["mnist_full", "fashion_mnist", "cifar10"])
     p.set_defaults(func=_fetch)
+    p = sub.add_parser("mutate", help="mutation-test the graded checks with mutmut (needs the mutation extra)")
+    p.add_argument("assignments", nargs="*", help="only these (default: all)")
+    p.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    p.add_argument("--write-docs", action="store_true", help="write the table into docs/checks.md")
+    p.set_defaults(func=_mutate)
     return parser
 
 
