@@ -208,3 +208,49 @@ def test_fetch_rejects_a_file_with_the_wrong_hash(tmp_path, local_mirror):
     with pytest.raises(DatasetFetchError, match="could not fetch train-images"):
         fetch("mnist_full", data_dir=tmp_path / "data", registry=reg, mirrors=(base + "bad/",), progressbar=False)
     assert not (tmp_path / "data" / "mnist_full" / "train-images-idx3-ubyte.gz").exists()
+
+
+@pytest.fixture
+def stalled_server():
+    """A server on 127.0.0.1 that accepts connections and never answers; yields its base URL."""
+    import socket
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        sock.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(sock.accept()[0])  # keep the connection open, say nothing
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    sock.close()
+
+
+def test_fetch_gives_up_on_a_stalled_server_and_says_what_to_do(tmp_path, stalled_server):
+    reg = {f"mnist_full/{n}": "0" * 64 for n in IDX_FILES}
+    with pytest.raises(DatasetFetchError) as err:
+        fetch(
+            "mnist_full",
+            data_dir=tmp_path,
+            registry=reg,
+            mirrors=(stalled_server,),
+            progressbar=False,
+            timeout=0.5,
+            retries=2,
+        )
+    message = str(err.value)
+    assert message.count(stalled_server + "train-images-idx3-ubyte.gz") == 2  # both attempts, with the URL
+    assert str(tmp_path / "mnist_full" / "train-images-idx3-ubyte.gz") in message and "by hand" in message

@@ -48,3 +48,26 @@ def test_ci_runs_the_readme_test_command():
     assert "make test" in readme and "make run" in readme
     commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
     assert commands[-1] == "make test"
+
+
+def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(tmp_path):
+    """pip install . (not editable), as on Colab: data work, instructor commands fail clearly."""
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", target, ROOT],
+        check=True,
+        capture_output=True,
+    )
+    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    probe = (
+        "import lib.paths as p; from lib.data.fetch import DATA_DIR, load_registry;"
+        "print(p.in_checkout(), len(load_registry()), DATA_DIR.is_relative_to(p.ROOT))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert out.stdout.split() == ["False", "13", "False"], out.stderr  # no checkout; registry shipped; data in a cache
+    for command in (["check"], ["generate"], ["run"]):
+        out = subprocess.run(
+            [sys.executable, "-m", "lib.course", *command], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        assert out.returncode == 2 and "needs the course's repository" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr

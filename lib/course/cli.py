@@ -14,7 +14,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..paths import ROOT, solution_notebooks
+from .. import __version__
+from ..paths import ROOT, CourseError, require_checkout, solution_notebooks
+
+# Commands that read solutions/ and so need the repository, not an installed copy.
+NEEDS_CHECKOUT = {"generate", "check", "execute", "run", "grade", "mutate"}
 
 
 def _generate(args) -> int:
@@ -51,13 +55,9 @@ def _execute(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grade import GradeError, grade
+    from .grade import grade
 
-    try:
-        report = grade(args.submission, assignment=args.assignment, timeout=args.timeout, output_dir=args.output)
-    except GradeError as exc:
-        print(f"course grade: {exc}", file=sys.stderr)
-        return 2
+    report = grade(args.submission, assignment=args.assignment, timeout=args.timeout, output_dir=args.output)
     print(report.to_json() if args.json else report.table())
     return 0
 
@@ -94,25 +94,17 @@ def _run(args) -> int:
 
 
 def _fetch(args) -> int:
-    from ..data.fetch import DatasetFetchError, fetch
+    from ..data.fetch import fetch
 
-    try:
-        for path in fetch(args.name):
-            print(f"ok  {path}")
-    except DatasetFetchError as exc:
-        print(f"course fetch: {exc}", file=sys.stderr)
-        return 1
+    for path in fetch(args.name):
+        print(f"ok  {path}")
     return 0
 
 
 def _mutate(args) -> int:
-    from .mutation import TARGET, MutationError, mutate, table, write_docs
+    from .mutation import TARGET, mutate, table, write_docs
 
-    try:
-        rows = mutate(args.assignments or None, max_children=args.jobs)
-    except MutationError as exc:
-        print(f"course mutate: {exc}", file=sys.stderr)
-        return 2
+    rows = mutate(args.assignments or None, max_children=args.jobs)
     print(table(rows))
     for row in rows:
         for m in row.survivors:
@@ -131,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="course", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--version", action="version", version=f"course {__version__} (dl-from-scratch-course)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("generate", help="release solutions/ into assignments/")
     p.add_argument("assignments", nargs="*", help="e.g. 01_linear_regression (default: all)")
@@ -162,8 +155,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A user's mistake (an unknown assignment, a missing file, an installed copy
+    where the repository is needed) is one line on stderr and exit status 2, never a traceback."""
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        if args.command in NEEDS_CHECKOUT:
+            require_checkout(f"course {args.command}")
+        return args.func(args)
+    except CourseError as exc:
+        print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

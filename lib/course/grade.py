@@ -26,14 +26,14 @@ from pathlib import Path
 
 import nbformat
 
-from ..paths import ROOT, solution_notebooks
+from ..paths import ROOT, CourseError, solution_notebooks
 from .release import release_notebook
 
 ASSIGNMENT_ID = "assignment"
 STUDENT_ID = "student"
 
 
-class GradeError(Exception):
+class GradeError(CourseError):
     """The submission cannot be graded (unknown notebook, unreadable file, nbgrader failure)."""
 
 

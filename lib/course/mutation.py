@@ -36,7 +36,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from ..paths import ROOT, assignment_names
+from ..paths import ROOT, CourseError, assignment_names, check_assignment
 
 BUILD = ROOT / "build" / "mutation"
 EQUIVALENTS = ROOT / "tests" / "equivalent_mutants"  # one reviewed TOML file per assignment
@@ -44,7 +44,7 @@ TARGET = 0.97
 _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
-class MutationError(Exception):
+class MutationError(CourseError):
     """The mutation run could not be set up (no such assignment, mutmut missing, a broken cell)."""
 
 
@@ -142,8 +142,7 @@ pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]
 
 def build(assignment: str, build_root: Path = BUILD, root: Path = ROOT) -> tuple[Path, list[Exercise]]:
     """Write the mutation project of one assignment into build_root/assignment (made afresh)."""
-    if assignment not in assignment_names(root):
-        raise MutationError(f"no such assignment: {assignment} (have: {', '.join(assignment_names(root))})")
+    check_assignment(assignment, root)
     project = build_root / assignment
     shutil.rmtree(project, ignore_errors=True)
     (project / "exercises").mkdir(parents=True)

@@ -23,7 +23,7 @@ from nbgrader.preprocessors import (
     LockCells,
 )
 
-from ..paths import ROOT, assignment_names, solution_notebooks
+from ..paths import ROOT, CourseError, assignment_names, check_assignment, solution_notebooks
 
 # Files a release carries besides notebooks. Python files are excluded on purpose: a
 # jupytext-paired .py file would carry the full solutions into the release.
@@ -32,7 +32,7 @@ RELEASED_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".csv", ".txt", ".
 _BEGIN, _END = "### BEGIN SOLUTION", "### END SOLUTION"
 
 
-class ReleaseError(Exception):
+class ReleaseError(CourseError):
     """The solutions cannot be released, or the release is out of sync; the message says why."""
 
 
@@ -79,14 +79,13 @@ def generate(assignments: list[str] | None = None, root: Path = ROOT) -> list[Pa
     """Write assignments/<name>/ from solutions/<name>/ for each name (all when None).
 
     Stale files in those release folders are removed. Returns the written paths.
-    Raises ReleaseError for an unknown name; nbgrader's errors for invalid cell metadata.
+    Raises NoSuchAssignment for an unknown name; nbgrader's errors for invalid cell metadata.
     """
-    solutions_dir, assignments_dir = root / "solutions", root / "assignments"
+    assignments_dir = root / "assignments"
     names = assignments or assignment_names(root)
     written = []
     for name in names:
-        if not (solutions_dir / name).is_dir():
-            raise ReleaseError(f"no such assignment: solutions/{name} (have: {', '.join(assignment_names(root))})")
+        check_assignment(name, root)
         files = expected_release(name, root)
         target = assignments_dir / name
         if target.exists():

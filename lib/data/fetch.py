@@ -1,9 +1,11 @@
-"""Download datasets with pooch, verified by SHA-256, into datasets/<name>/.
+"""Download datasets with pooch, verified by SHA-256, into <data dir>/<name>/.
 
-Every file's hash comes from datasets/registry.txt. A download is tried from each mirror in
-turn (MNIST's original host often answers 403); pooch checks the hash and deletes a file that
-does not match. Loaders verify the hash again before reading, so a damaged or substituted file
-is never loaded.
+The data dir is $COURSE_DATA_DIR if set, else datasets/ in the course's repository, else (an
+installed copy, e.g. on Colab) pooch's per-user cache folder. Every file's hash comes from
+lib/data/registry.txt, which ships inside the package. A download is tried from each mirror in
+turn (MNIST's original host often answers 403), each with a timeout and a few retries; pooch
+checks the hash and deletes a file that does not match. Loaders verify the hash again before
+reading, so a damaged or substituted file is never loaded.
 """
 
 from __future__ import annotations
@@ -13,10 +15,25 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import ROOT
+from ..paths import ROOT, CourseError, in_checkout
 
-DATA_DIR = Path(os.environ.get("COURSE_DATA_DIR") or ROOT / "datasets")
-REGISTRY_FILE = ROOT / "datasets" / "registry.txt"
+REGISTRY_FILE = Path(__file__).with_name("registry.txt")
+TIMEOUT = 30  # seconds without an answer before an attempt is abandoned (pooch 1.8 has none)
+RETRIES = 2  # attempts per mirror
+
+
+def default_data_dir() -> Path:
+    """$COURSE_DATA_DIR, else datasets/ in a checkout, else pooch's per-user cache folder."""
+    if os.environ.get("COURSE_DATA_DIR"):
+        return Path(os.environ["COURSE_DATA_DIR"])
+    if in_checkout(ROOT):
+        return ROOT / "datasets"
+    import pooch
+
+    return Path(pooch.os_cache("dl-from-scratch-course"))
+
+
+DATA_DIR = default_data_dir()
 DEBIAN_FASHION_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 
@@ -76,12 +93,12 @@ class DatasetChecksumError(ValueError):
     """A dataset file's SHA-256 differs from the registry: it is damaged or not the official file."""
 
 
-class DatasetFetchError(RuntimeError):
+class DatasetFetchError(CourseError, RuntimeError):
     """No mirror delivered a file with the right hash; the message lists each attempt."""
 
 
 def load_registry(path: Path = REGISTRY_FILE) -> dict[str, str]:
-    """{path under datasets/: sha256} from a pooch-format registry file (comments with #)."""
+    """{path under the data dir: sha256} from a pooch-format registry file (comments with #)."""
     registry = {}
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -128,14 +145,18 @@ def fetch(
     registry: dict[str, str] | None = None,
     mirrors: tuple[str, ...] | None = None,
     progressbar: bool = True,
+    timeout: float = TIMEOUT,
+    retries: int = RETRIES,
 ) -> list[Path]:
     """Download every file of dataset `name` into data_dir/<folder>/, checking SHA-256.
 
     name: one of REMOTE ("mnist_full", "fashion_mnist", "cifar10").
-    data_dir: defaults to datasets/ (or $COURSE_DATA_DIR). mirrors: override the base URLs.
+    data_dir: defaults to DATA_DIR (see the module docstring). mirrors: override the base URLs.
+    timeout: seconds an attempt may wait for the server; retries: attempts per mirror.
     Files already present with the right hash are not downloaded again.
     Returns the file paths. Raises KeyError for an unknown name, DatasetFetchError when no
-    mirror delivers a file whose hash matches.
+    mirror delivers a file whose hash matches: its message lists every URL tried and says where
+    to put the file by hand.
     """
     import pooch
 
@@ -144,19 +165,36 @@ def fetch(
     spec = REMOTE[name]
     registry = load_registry() if registry is None else registry
     folder = Path(data_dir or DATA_DIR) / spec.folder
+    downloader = pooch.HTTPDownloader(progressbar=progressbar, timeout=timeout)
     paths = []
     for fname in spec.files:
         digest = registry[f"{spec.folder}/{fname}"]
-        attempts = []
-        for base in mirrors or spec.mirrors:
+        path, attempts = _retrieve(fname, digest, folder, mirrors or spec.mirrors, downloader, retries)
+        if path is None:
+            raise DatasetFetchError(
+                f"could not fetch {fname} for {spec.title}:\n  " + "\n  ".join(attempts) + "\n"
+                f"Download it by hand from one of those addresses and put it at {folder / fname} "
+                f"(its SHA-256 must be {digest}), then run your code again."
+            )
+        paths.append(path)
+    return paths
+
+
+def _retrieve(fname, digest, folder, mirrors, downloader, retries):
+    """(path, []) from the first mirror that delivers the file with the right hash, else
+    (None, one line per failed attempt)."""
+    import pooch
+
+    attempts = []
+    for base in mirrors:
+        for _ in range(max(1, retries)):
             try:
                 path = pooch.retrieve(
-                    base + fname, known_hash=f"sha256:{digest}", fname=fname, path=folder, progressbar=progressbar
+                    base + fname, known_hash=f"sha256:{digest}", fname=fname, path=folder, downloader=downloader
                 )
-                paths.append(Path(path))
-                break
-            except Exception as exc:  # HTTP errors, timeouts, hash mismatch: try the next mirror
+                return Path(path), attempts
+            except Exception as exc:  # HTTP errors, timeouts, hash mismatch: try again, then the next mirror
                 attempts.append(f"{base}{fname}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
-        else:
-            raise DatasetFetchError(f"could not fetch {fname} for {spec.title}:\n  " + "\n  ".join(attempts))
-    return paths
+                if isinstance(exc, ValueError):  # a wrong hash will not get better on a second try
+                    break
+    return None, attempts
