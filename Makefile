@@ -1,5 +1,5 @@
-# Two entry points: `make run` (the main job) and `make test` (the full suite).
-# Both create .venv and install the project into it the first time.
+# Two entry points: `make run` (the main job) and `make test` (the full suite); `make help` lists all.
+# Both create .venv and install the project with the instructor tools into it the first time.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -13,22 +13,26 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: install run test lint mutation generate check execute clean
+.PHONY: help install run test lint mutation generate check execute clean
+
+## List the targets with what they do.
+help:
+	@awk '/^## /{doc = substr($$0, 4); next} /^[a-z-]+:/{if (doc) printf "  make %-14s %s\n", substr($$1, 1, length($$1) - 1), doc; doc = ""}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[instructor,test]"
 	@touch $(STAMP)
 
+## Create .venv with the course, the instructor tools (nbgrader, nbval) and the test tools.
 install: $(STAMP)
 
 ## Regenerate the student release, execute every solution notebook, print a summary table.
 run: $(STAMP)
 	$(BIN)/course run
 
-## Style (ruff: lint of lib, tests, benchmarks and the solution notebooks; format check of the .py files),
-## then unit tests of lib, graded checks vs stubs and wrong answers, nbval over solutions/, release in sync.
+## The full suite: style (ruff), unit tests, checks vs stubs and mistakes, nbval, release in sync.
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -45,14 +49,18 @@ mutation: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[mutation]"
 	$(BIN)/course mutate --write-docs
 
+## Rebuild the student release assignments/ from solutions/.
 generate: $(STAMP)
 	$(BIN)/course generate
 
+## Fail unless assignments/ is exactly what generate makes.
 check: $(STAMP)
 	$(BIN)/course check
 
+## Re-run every solution notebook and store its outputs.
 execute: $(STAMP)
 	$(BIN)/course execute
 
+## Remove .venv and build leftovers.
 clean:
 	rm -rf $(VENV) *.egg-info

@@ -19,9 +19,9 @@ def _name(req: str) -> str:
 
 
 def test_environment_yml_matches_pyproject():
+    """environment.yml (conda, Binder: students) is the notebooks' runtime, pyproject's dependencies."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    # Environment markers (e.g. tomli only before 3.11) do not exist in conda; compare the bounds.
-    wanted = {_name(r): r.split(";")[0] for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    wanted = {_name(r): r.split("#")[0].strip() for r in project["dependencies"]}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
     conda.pop("python"), conda.pop("pip")
@@ -71,3 +71,13 @@ def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(tmp_
         )
         assert out.returncode == 2 and "needs the course's repository" in out.stderr, out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_students_do_not_install_the_instructor_tools():
+    """nbgrader (its JupyterLab menus) and nbval come only with the instructor extra."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    runtime = {_name(r) for r in project["dependencies"]}
+    assert not runtime & {"nbgrader", "nbval", "pytest"}
+    assert {_name(r) for r in project["optional-dependencies"]["instructor"]} == {"nbgrader", "nbval"}
+    makefile = (ROOT / "Makefile").read_text()
+    assert '-e ".[instructor,test]"' in makefile
