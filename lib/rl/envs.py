@@ -171,26 +171,39 @@ gym.register(id="Catch-v0", entry_point=CatchEnv)
 class CorridorEnv(gym.Env):
     """A corridor of `length` cells, 0..length-1; the last cell is the goal.
 
-    Actions: Discrete(2): 0 left, 1 right (moving left from cell 0 stays there). Reaching the
-    goal gives reward 1 and terminates; every other step gives 0. With max_steps, the step that
-    makes the episode max_steps long truncates it (unless it terminated).
+    Actions: Discrete(num_actions): 0 left, 1 right (moving left from cell 0 stays there), and
+    with num_actions > 2 the actions 2.. wait in place (their next state is the state itself):
+    more than two actions, and transitions back to the same state, for the checks. Reaching the
+    goal gives reward 1 and terminates; every other step gives step_reward (default 0; a cost
+    such as -0.1 makes an episode's return a sum of several rewards). With max_steps, the step
+    that makes the episode max_steps long truncates it (unless it terminated).
     one_hot: observations are Box(0, 1, (length,), float32) one-hot vectors of the cell (for a
     Q-network), else Discrete(length), the cell itself (for a Q table).
     reset(options={"start": s}) starts from cell s (default 0).
-    Raises ValueError for length < 2, max_steps < 1, a start outside 0..length-2, or an action
-    other than 0 or 1.
+    Raises ValueError for length < 2, max_steps < 1, num_actions < 2, a start outside
+    0..length-2, or an action outside 0..num_actions-1.
     """
 
-    def __init__(self, length: int = 5, one_hot: bool = True, max_steps: int | None = None):
+    def __init__(
+        self,
+        length: int = 5,
+        one_hot: bool = True,
+        max_steps: int | None = None,
+        num_actions: int = 2,
+        step_reward: float = 0.0,
+    ):
         if int(length) < 2:
             raise ValueError(f"length must be an integer >= 2, got {length!r}")
         if max_steps is not None and int(max_steps) < 1:
             raise ValueError(f"max_steps must be None or >= 1, got {max_steps!r}")
+        if int(num_actions) < 2:
+            raise ValueError(f"num_actions must be an integer >= 2 (left, right, then waits), got {num_actions!r}")
         self.length, self.one_hot, self.max_steps = int(length), bool(one_hot), max_steps
+        self.step_reward = float(step_reward)
         self.observation_space = (
             spaces.Box(0.0, 1.0, (self.length,), np.float32) if self.one_hot else spaces.Discrete(self.length)
         )
-        self.action_space = spaces.Discrete(2)
+        self.action_space = spaces.Discrete(int(num_actions))
         self.pos, self.t = 0, 0
 
     def _obs(self):
@@ -210,9 +223,11 @@ class CorridorEnv(gym.Env):
 
     def step(self, action):
         a = int(action)
-        if a not in (0, 1):
-            raise ValueError(f"action must be 0 (left) or 1 (right), got {action!r}")
-        self.pos, self.t = max(0, min(self.length - 1, self.pos + (1 if a == 1 else -1))), self.t + 1
+        if not 0 <= a < self.action_space.n:
+            waits = f", {', '.join(map(str, range(2, self.action_space.n)))} (wait)" if self.action_space.n > 2 else ""
+            raise ValueError(f"action must be 0 (left), 1 (right){waits}, got {action!r}")
+        move = {0: -1, 1: 1}.get(a, 0)
+        self.pos, self.t = max(0, min(self.length - 1, self.pos + move)), self.t + 1
         terminated = self.pos == self.length - 1
         truncated = self.max_steps is not None and self.t >= self.max_steps and not terminated
-        return self._obs(), float(terminated), terminated, truncated, {}
+        return self._obs(), 1.0 if terminated else self.step_reward, terminated, truncated, {}
