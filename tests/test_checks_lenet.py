@@ -1,13 +1,18 @@
-"""Checks of assignment 05: the reference passes; stubs and typical mistakes are named."""
+"""Checks of assignment 05: the reference passes; stubs and typical mistakes are named; correct
+implementations written otherwise (other parameter names, incremental averages, a new config
+dict, float64 arithmetic inside a float32 model) pass."""
 
 import numpy as np
 from check_harness import CheckTests
 
 import lib.checks.lenet as module
-from lib import checks, optim
+from lib import layers, optim
+from lib.fast_layers import conv_backward_fast, conv_forward_fast, max_pool_backward_fast, max_pool_forward_fast
 from lib.models import LeNet5
+from lib.models.lenet import CONV1, CONV2, POOL
 
 
+# -- wrong update rules ----------------------------------------------------------------------------
 def momentum_wrong_sign(w, dw, config=None):
     config = config if config is not None else {}
     config.setdefault("learning_rate", 1e-2)
@@ -25,11 +30,52 @@ def momentum_no_state(w, dw, config=None):
     return w + v, config
 
 
-def momentum_cfg_name(w, dw, cfg=None):  # a different parameter name still works
-    return optim.sgd_momentum(w, dw, cfg)
+def momentum_fixed_mu(w, dw, config=None):
+    config = config if config is not None else {}
+    config.setdefault("learning_rate", 1e-2)
+    v = 0.9 * config.get("velocity", np.zeros_like(w)) - config["learning_rate"] * dw
+    config["velocity"] = v
+    return w + v, config
 
 
-def rmsprop_squares_wrong_term(w, dw, config=None):
+def momentum_fixed_lr(w, dw, config=None):
+    config = config if config is not None else {}
+    config.setdefault("momentum", 0.9)
+    v = config["momentum"] * config.get("velocity", np.zeros_like(w)) - 1e-2 * dw
+    config["velocity"] = v
+    return w + v, config
+
+
+def momentum_wrong_default(w, dw, config=None):
+    config = config if config is not None else {}
+    config.setdefault("learning_rate", 1e-3)
+    return optim.sgd_momentum(w, dw, config)
+
+
+def momentum_velocity_key(w, dw, config=None):
+    config = config if config is not None else {}
+    lr, mu = config.setdefault("learning_rate", 1e-2), config.setdefault("momentum", 0.9)
+    v = mu * config.get("v", np.zeros_like(w)) - lr * dw
+    config["v"] = v
+    return w + v, config
+
+
+def _rmsprop(cache_rule, step_rule, defaults=(1e-2, 0.99, 1e-8)):
+    """An RMSprop from a cache update (cache, dw, decay) and a step (lr, dw, cache, eps)."""
+
+    def rule(w, dw, config=None):
+        config = config if config is not None else {}
+        lr = config.setdefault("learning_rate", defaults[0])
+        dr = config.setdefault("decay_rate", defaults[1])
+        eps = config.setdefault("epsilon", defaults[2])
+        cache = cache_rule(config.get("cache", np.zeros_like(w)), dw, dr)
+        config["cache"] = cache
+        return w - step_rule(lr, dw, cache, eps), config
+
+    return rule
+
+
+def rmsprop_squares_wrong_term(w, dw, config=None):  # a running average of dw, squared afterwards
     config = config if config is not None else {}
     lr, dr, eps = (
         config.setdefault("learning_rate", 1e-2),
@@ -41,39 +87,76 @@ def rmsprop_squares_wrong_term(w, dw, config=None):
     return w - lr * dw / (np.sqrt(m * m) + eps), config
 
 
-def rmsprop_no_sqrt(w, dw, config=None):
-    config = config if config is not None else {}
-    lr, dr, eps = (
-        config.setdefault("learning_rate", 1e-2),
-        config.setdefault("decay_rate", 0.99),
-        config.setdefault("epsilon", 1e-8),
-    )
-    cache = dr * config.get("cache", np.zeros_like(w)) + (1 - dr) * dw * dw
-    config["cache"] = cache
-    return w - lr * dw / (cache + eps), config
+rmsprop_no_sqrt = _rmsprop(lambda c, g, dr: dr * c + (1 - dr) * g * g, lambda lr, g, c, e: lr * g / (c + e))
+rmsprop_eps_minus = _rmsprop(lambda c, g, dr: dr * c + (1 - dr) * g * g, lambda lr, g, c, e: lr * g / (np.sqrt(c) - e))
+rmsprop_eps_inside = _rmsprop(lambda c, g, dr: dr * c + (1 - dr) * g * g, lambda lr, g, c, e: lr * g / np.sqrt(c + e))
+rmsprop_fixed_eps = _rmsprop(
+    lambda c, g, dr: dr * c + (1 - dr) * g * g, lambda lr, g, c, e: lr * g / (np.sqrt(c) + 1e-8)
+)
+rmsprop_weights_swapped = _rmsprop(
+    lambda c, g, dr: (1 - dr) * c + dr * g * g, lambda lr, g, c, e: lr * g / (np.sqrt(c) + e)
+)
+rmsprop_wrong_default = _rmsprop(
+    lambda c, g, dr: dr * c + (1 - dr) * g * g, lambda lr, g, c, e: lr * g / (np.sqrt(c) + e), (1e-2, 0.9, 1e-8)
+)
 
 
-def adam_no_bias_correction(w, dw, config=None):
+def _adam(step, defaults=(1e-3, 0.9, 0.999, 1e-8), t_first=True):
+    """An Adam whose last line is step(lr, m, v, t, b1, b2, eps)."""
+
+    def rule(w, dw, config=None):
+        config = config if config is not None else {}
+        for key, value in zip(("learning_rate", "beta1", "beta2", "epsilon"), defaults):
+            config.setdefault(key, value)
+        b1, b2 = config["beta1"], config["beta2"]
+        t = config.get("t", 0) + (1 if t_first else 0)
+        m = b1 * config.get("m", np.zeros_like(w)) + (1 - b1) * dw
+        v = b2 * config.get("v", np.zeros_like(w)) + (1 - b2) * dw * dw
+        with np.errstate(all="ignore"):
+            next_w = w - step(config["learning_rate"], m, v, t, b1, b2, config["epsilon"])
+        config.update(m=m, v=v, t=t if t_first else t + 1)
+        return next_w, config
+
+    return rule
+
+
+def _adam_step(lr, m, v, t, b1, b2, eps):
+    return lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+
+
+adam_no_bias_correction = _adam(lambda lr, m, v, t, b1, b2, eps: lr * m / (np.sqrt(v) + eps))
+
+
+def adam_no_state(w, dw, config=None):
     config = config if config is not None else {}
     lr = config.setdefault("learning_rate", 1e-3)
-    m = 0.9 * config.get("m", np.zeros_like(w)) + 0.1 * dw
-    v = 0.999 * config.get("v", np.zeros_like(w)) + 0.001 * dw * dw
-    config.update(m=m, v=v, t=config.get("t", 0) + 1)
-    return w - lr * m / (np.sqrt(v) + 1e-8), config
+    t = config["t"] = config.get("t", 0) + 1
+    m, v = 0.1 * dw, 0.001 * dw * dw  # from zero every step
+    config.update(m=m, v=v)
+    return w - _adam_step(lr, m, v, t, 0.9, 0.999, 1e-8), config
 
 
-def adam_t_after(w, dw, config=None):
+adam_t_after = _adam(_adam_step, t_first=False)
+adam_eps_minus = _adam(lambda lr, m, v, t, b1, b2, eps: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) - eps))
+adam_eps_inside = _adam(lambda lr, m, v, t, b1, b2, eps: lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps))
+adam_efficient_form = _adam(
+    lambda lr, m, v, t, b1, b2, eps: lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+)
+
+
+def adam_fixed_betas(w, dw, config=None):
     config = config if config is not None else {}
-    lr = config.setdefault("learning_rate", 1e-3)
-    t = config.get("t", 0)
-    m = 0.9 * config.get("m", np.zeros_like(w)) + 0.1 * dw
-    v = 0.999 * config.get("v", np.zeros_like(w)) + 0.001 * dw * dw
-    with np.errstate(all="ignore"):
-        step = lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
-    config.update(m=m, v=v, t=t + 1)
-    return w - step, config
+    lr, eps = config.setdefault("learning_rate", 1e-3), config.setdefault("epsilon", 1e-8)
+    t = config["t"] = config.get("t", 0) + 1
+    m = config["m"] = 0.9 * config.get("m", 0.0) + 0.1 * dw
+    v = config["v"] = 0.999 * config.get("v", 0.0) + 0.001 * dw * dw
+    return w - _adam_step(lr, m, v, t, 0.9, 0.999, eps), config
 
 
+adam_wrong_default = _adam(_adam_step, defaults=(1e-2, 0.9, 0.999, 1e-8))
+
+
+# -- wrong LeNet5 losses -----------------------------------------------------------------------------
 class NoRegGradient(LeNet5):
     def loss(self, X, y=None):
         if y is None:
@@ -100,14 +183,152 @@ class RegOnBiases(LeNet5):
         return loss, {k: g + 2 * self.reg * self.params[k] if k.startswith("b") else g for k, g in grads.items()}
 
 
+class RegOnBiasesInLoss(LeNet5):
+    def loss(self, X, y=None):
+        if y is None:
+            return super().loss(X)
+        loss, grads = super().loss(X, y)
+        return loss + self.reg * sum(float(np.sum(self.params[k] ** 2)) for k in self.params if k[0] == "b"), grads
+
+
+class RegMissesW5(LeNet5):
+    def loss(self, X, y=None):
+        if y is None:
+            return super().loss(X)
+        loss, grads = super().loss(X, y)
+        return loss - self.reg * float(np.sum(self.params["W5"] ** 2)), grads
+
+
+class Float64Gradients(LeNet5):
+    """Upcasts dscores to float64 (astype(float)): a float32 model gets float64 gradients."""
+
+    def loss(self, X, y=None):
+        if y is None:
+            return super().loss(X)
+        dtype, self.dtype = self.dtype, np.float64
+        try:
+            return super().loss(X.astype(dtype), y)
+        finally:
+            self.dtype = dtype
+
+
 class StubLeNet5(LeNet5):
     def loss(self, X, y=None):
         raise NotImplementedError()
 
 
+# -- correct implementations written otherwise -------------------------------------------------------
+def momentum_cfg_name(w, dw, cfg=None):  # a different parameter name still works
+    return optim.sgd_momentum(w, dw, cfg)
+
+
+def momentum_new_dict(w, dw, config=None):
+    """Returns a new config instead of changing the one it was given; the step written out."""
+    config = {"learning_rate": 1e-2, "momentum": 0.9, **(config or {})}
+    v_old = config.get("velocity", 0.0)
+    next_w = w + config["momentum"] * v_old - config["learning_rate"] * dw
+    return next_w, {**config, "velocity": next_w - w}
+
+
+def rmsprop_incremental(w, dw, config=None):
+    """cache += (1 - decay) (dw**2 - cache): the same running average, written as an increment."""
+    config = config if config is not None else {}
+    for key, value in (("learning_rate", 1e-2), ("decay_rate", 0.99), ("epsilon", 1e-8)):
+        if key not in config:
+            config[key] = value
+    cache = config.get("cache", np.zeros_like(w))
+    cache = cache + (1 - config["decay_rate"]) * (np.square(dw) - cache)
+    config["cache"] = cache
+    return w - config["learning_rate"] * dw / (np.sqrt(cache) + config["epsilon"]), config
+
+
+def rmsprop_named_args(weights, grad, cfg=None):
+    cfg = dict(learning_rate=1e-2, decay_rate=0.99, epsilon=1e-8) | (cfg or {})
+    cache = cfg["decay_rate"] * cfg.get("cache", 0.0) + (1 - cfg["decay_rate"]) * grad**2
+    cfg["cache"] = cache
+    return weights - cfg["learning_rate"] * grad / (cache**0.5 + cfg["epsilon"]), cfg
+
+
+def adam_incremental(w, dw, config=None):
+    config = config if config is not None else {}
+    lr, b1, b2, eps = (
+        config.setdefault(k, v)
+        for k, v in zip(("learning_rate", "beta1", "beta2", "epsilon"), (1e-3, 0.9, 0.999, 1e-8))
+    )
+    t = config["t"] = config.get("t", 0) + 1
+    m = config.get("m", np.zeros_like(w))
+    v = config.get("v", np.zeros_like(w))
+    m = m + (1 - b1) * (dw - m)
+    v = v + (1 - b2) * (dw**2 - v)
+    config["m"], config["v"] = m, v
+    return w - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps), config
+
+
+def adam_new_dict(w, dw, config=None):
+    c = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8, "m": 0.0, "v": 0.0, "t": 0}
+    c.update(config or {})
+    t = c["t"] + 1
+    m = c["beta1"] * c["m"] + (1 - c["beta1"]) * dw
+    v = c["beta2"] * c["v"] + (1 - c["beta2"]) * dw * dw
+    m_hat, v_hat = m / (1 - c["beta1"] ** t), v / (1 - c["beta2"] ** t)
+    return w - c["learning_rate"] * m_hat / (np.sqrt(v_hat) + c["epsilon"]), {**c, "m": m, "v": v, "t": t}
+
+
+class LayerByLayer(LeNet5):
+    """Every layer called on its own, the softmax written out, the penalty with np.vdot."""
+
+    def loss(self, X, y=None):
+        p = self.params
+        X = X.astype(self.dtype, copy=False)
+        caches, a = [], X
+        for i in (1, 2):
+            c, cc = conv_forward_fast(a, p[f"W{i}"], p[f"b{i}"], CONV1 if i == 1 else CONV2)
+            r, rc = layers.relu_forward(c)
+            a, pc = max_pool_forward_fast(r, POOL)
+            caches.append((cc, rc, pc))
+        h3, c3 = layers.affine_forward(a, p["W3"], p["b3"])
+        a3 = np.maximum(h3, 0)
+        h4, c4 = layers.affine_forward(a3, p["W4"], p["b4"])
+        a4 = np.maximum(h4, 0)
+        scores, c5 = layers.affine_forward(a4, p["W5"], p["b5"])
+        if y is None:
+            return scores
+        N = len(X)
+        z = scores - scores.max(axis=1, keepdims=True)
+        prob = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        loss = float(-np.log(prob[np.arange(N), y]).mean())
+        dscores = prob.copy()
+        dscores[np.arange(N), y] -= 1
+        dscores /= N
+        grads = {}
+        d, grads["W5"], grads["b5"] = layers.affine_backward(dscores, c5)
+        d, grads["W4"], grads["b4"] = layers.affine_backward(d * (h4 > 0), c4)
+        d, grads["W3"], grads["b3"] = layers.affine_backward(d * (h3 > 0), c3)
+        for i in (2, 1):
+            cc, rc, pc = caches[i - 1]
+            d = layers.relu_backward(max_pool_backward_fast(d, pc), rc)
+            d, grads[f"W{i}"], grads[f"b{i}"] = conv_backward_fast(d, cc)
+        for k in grads:
+            if k.startswith("W"):
+                loss += self.reg * float(np.vdot(p[k], p[k]))
+                grads[k] = grads[k] + self.reg * (p[k] + p[k])
+        return loss, grads
+
+
+class Float64Inside(LeNet5):
+    """Computes in float64 and hands back scores and gradients in the model's dtype."""
+
+    def loss(self, X, y=None):
+        wide = LeNet5(dtype=np.float64, reg=self.reg)
+        wide.params = {k: v.astype(np.float64) for k, v in self.params.items()}
+        if y is None:
+            return wide.loss(X.astype(np.float64)).astype(self.dtype)
+        loss, grads = wide.loss(X.astype(np.float64), y)
+        return loss, {k: g.astype(self.dtype) for k, g in grads.items()}
+
+
 class TestChecks(CheckTests):
     module = module
-    min_alternatives = 0  # issue 12: raise to 2 (the default) once the alternatives are written
     references = {
         "sgd_momentum": optim.sgd_momentum,
         "rmsprop": optim.rmsprop,
@@ -118,16 +339,43 @@ class TestChecks(CheckTests):
     mistakes = [
         ("sgd_momentum", momentum_wrong_sign, "wrong sign"),
         ("sgd_momentum", momentum_no_state, "velocity is not kept between steps"),
+        ("sgd_momentum", momentum_fixed_mu, r"config\['momentum'\] \(here 0.5\) was not used"),
+        ("sgd_momentum", momentum_fixed_lr, r"config\['learning_rate'\] \(here 0.1\) was not used"),
+        ("sgd_momentum", momentum_wrong_default, r"config \{momentum: 0.5\} config holds \{'learning_rate': 0.001\}"),
+        ("sgd_momentum", momentum_velocity_key, "config has no 'velocity' entry"),
         ("rmsprop", rmsprop_squares_wrong_term, "wrong term is squared"),
         ("rmsprop", rmsprop_no_sqrt, "root of the cache"),
+        ("rmsprop", rmsprop_eps_minus, r"next_w after three steps with config \{.*epsilon: 0.3\} is wrong"),
+        ("rmsprop", rmsprop_eps_inside, r"epsilon \(here 0.3\) belongs outside the root"),
+        ("rmsprop", rmsprop_fixed_eps, r"config\['epsilon'\] \(here 0.3\) was not used"),
+        ("rmsprop", rmsprop_weights_swapped, "weights of the running average are swapped"),
+        (
+            "rmsprop",
+            rmsprop_wrong_default,
+            r"config=None .*holds \{'decay_rate': 0.9\}",
+        ),
         ("adam", adam_no_bias_correction, "bias correction is missing"),
+        ("adam", adam_no_state, "m and v are not kept between steps"),
         ("adam", adam_t_after, "Increment t before the bias correction"),
+        ("adam", adam_eps_minus, r"next_w after three steps with config \{.*epsilon: 0.3\} is wrong"),
+        ("adam", adam_eps_inside, r"epsilon \(here 0.3\) belongs outside the root"),
+        ("adam", adam_efficient_form, "added before v's bias correction"),
+        ("adam", adam_fixed_betas, r"config\['beta1'\] \(here 0.5\), config\['beta2'\] \(here 0.8\) were not used"),
+        ("adam", adam_wrong_default, r"config=None .*holds \{'learning_rate': 0.01\}"),
         ("lenet5_loss", NoRegGradient, "regularization gradient is missing from W1"),
         ("lenet5_loss", RegFactor, "wrong factor"),
         ("lenet5_loss", RegOnBiases, "biases are not regularized"),
+        ("lenet5_loss", RegOnBiasesInLoss, "loss is wrong: the biases are regularized too"),
+        ("lenet5_loss", RegMissesW5, "W5 is missing from the regularization term"),
+        ("lenet5_loss", Float64Gradients, r"grads\['W1'\] of a float32 model is float64"),
     ]
-
-
-def test_parameter_names_do_not_matter(capsys):
-    checks.sgd_momentum(momentum_cfg_name)
-    assert "✓ sgd_momentum" in capsys.readouterr().out
+    alternatives = [
+        ("sgd_momentum", momentum_cfg_name),
+        ("sgd_momentum", momentum_new_dict),
+        ("rmsprop", rmsprop_incremental),
+        ("rmsprop", rmsprop_named_args),
+        ("adam", adam_incremental),
+        ("adam", adam_new_dict),
+        ("lenet5_loss", LayerByLayer),
+        ("lenet5_loss", Float64Inside),
+    ]

@@ -1,11 +1,17 @@
 """Graded checks for assignment 05 (optimizers and LeNet-5).
 
 Update rules run three steps with changing gradients, feeding the returned config back in, so
-state that is not kept between steps (velocity, cache, moments, t) shows up as a difference.
+state that is not kept between steps (velocity, cache, moments, t) shows up as a difference. Each
+rule runs with config=None (its documented defaults), with a config that sets only some
+hyperparameters, and with one that sets them far from the defaults (an epsilon large enough to
+matter), so a fixed constant in place of a config entry shows. The state it keeps is compared
+too. LeNet-5's loss is checked in float64 (exact gradients) and in float32 (the dtype it trains in).
 Expected values come from `lib.optim` and `lib.models.lenet` through `expected`.
 """
 
 from __future__ import annotations
+
+import itertools
 
 import numpy as np
 
@@ -39,180 +45,370 @@ def _run_student(c, w, grads, config):
     return w, config
 
 
-def _variant(update):
-    """A rule from a per-step function update(w, g, state, cfg) -> (w, state)."""
+def _variant(update, w, grads, hp):
+    """Final w of a (typically wrong) rule given as one step update(w, g, state, hp) -> (w, state)."""
+    state = {}
+    for g in grads:
+        w, state = update(w, g, state, hp)
+    return w
 
-    def rule(w, g, config):
-        state = config.setdefault("_state", {})
-        w, config["_state"] = update(w, g, state, config)
-        return w, config
 
-    return rule
+def _describe(cfg) -> str:
+    if cfg is None:
+        return "config=None (the defaults)"
+    return "config {" + ", ".join(f"{k}: {v:g}" for k, v in cfg.items()) + "}"
+
+
+def _is_number(value, number) -> bool:
+    """True if a config entry holds the given number (a float, or an array of one value)."""
+    try:
+        return bool(np.shape(value) == () and float(value) == number)
+    except (TypeError, ValueError):
+        return False
+
+
+def _fixed(hp, defaults, rule, w, grads):
+    """Mistakes of a rule that uses fixed numbers instead of config entries: for every set of the
+    entries the case sets away from their defaults, the result of the defaults in their place."""
+    changed = [key for key, value in hp.items() if value != defaults[key]]
+    out = []
+    for r in range(1, len(changed) + 1):
+        for keys in itertools.combinations(changed, r):
+            names = ", ".join(f"config['{k}'] (here {hp[k]:g})" for k in keys)
+            out.append(
+                (
+                    f"{names} {'was' if r == 1 else 'were'} not used: read every hyperparameter from config "
+                    f"instead of a fixed number (setdefault supplies the default only when it is missing).",
+                    _steps(rule, w, grads, dict(hp, **{k: defaults[k] for k in keys}))[0],
+                )
+            )
+    return out
+
+
+def _check_rule(c, rule, cases, defaults, mistakes, state, nonfinite_hint=""):
+    """Run the student's update rule on each (config, seed) case and compare with the reference.
+
+    defaults: the documented hyperparameters; mistakes(w, grads, hp) -> [(message, final w)]
+    with hp the hyperparameters in effect; state: the config entries the rule keeps between steps.
+    A rule may leave the defaults out of config, but what it stores must be the value in effect.
+    """
+    for cfg, seed in cases:
+        w, grads = _problem(seed)
+        what = _describe(cfg)
+        hp = dict(defaults, **(cfg or {}))
+        _, first = c.unpack(
+            c.call(w, grads[0], None if cfg is None else dict(cfg), may_change=(2,)), ["next_w", "config"]
+        )
+        if not isinstance(first, dict):
+            c.fail("the second return value should be the config dict (with the updated state).")
+        wrong = {k: first[k] for k in hp if k in first and not _is_number(first[k], hp[k])}
+        c.require(
+            not wrong,
+            f"after a step with {what} config holds {wrong}: keep the values given and use the documented "
+            f"defaults {defaults} for the others (config.setdefault).",
+        )
+        expected, expected_config = _steps(rule, w, grads, None if cfg is None else dict(cfg))
+        got, config = _run_student(c, w, grads, None if cfg is None else dict(cfg))
+        missing = [k for k in defaults if cfg is None or k not in cfg]
+        c.close(
+            got,
+            expected,
+            f"next_w after three steps with {what}",
+            mistakes=mistakes(w, grads, hp) + _fixed(hp, defaults, rule, w, grads),
+            nonfinite_hint=nonfinite_hint,
+            hint="Entries config lacks take their documented defaults: "
+            + ", ".join(f"{k} {defaults[k]:g}" for k in missing)
+            + "."
+            if missing
+            else "",
+        )
+        for key in state:
+            if key not in config:
+                c.fail(f"config has no '{key}' entry: keep the state between steps in config['{key}'].")
+            c.close(config[key], expected_config[key], f"config['{key}'] after three steps with {what}")
+
+
+# -- update rules ------------------------------------------------------------------------------
+_MOMENTUM_DEFAULTS = {"learning_rate": 1e-2, "momentum": 0.9}
+
+
+def _momentum_mistakes(w, grads, hp):
+    lr, mu = hp["learning_rate"], hp["momentum"]
+
+    def wrong_sign(w_, g, s, hp):  # v = mu v + lr dw; w + v: climbs the gradient
+        v = mu * s.get("v", 0) + lr * g
+        return w_ + v, {"v": v}
+
+    def no_state(w_, g, s, hp):  # the velocity starts from zero every step: plain SGD
+        return w_ - lr * g, s
+
+    return [
+        (
+            "the velocity is not kept between steps: store it in config['velocity'] and read it back "
+            "next time (as it is, every step is plain SGD).",
+            _variant(no_state, w, grads, hp),
+        ),
+        (
+            "the momentum update has the wrong sign: v = momentum * v - learning_rate * dw, then w + v.",
+            _variant(wrong_sign, w, grads, hp),
+        ),
+    ]
 
 
 def sgd_momentum(fn) -> None:
     """Check `sgd_momentum(w, dw, config) -> (next_w, config)` with velocity kept in config."""
     c = Check("sgd_momentum", fn)
-    w, grads = _problem(1)
-    cfg = {"learning_rate": 0.1, "momentum": 0.9}
-    expected, _ = _steps(ref.sgd_momentum, w, grads, dict(cfg))
-    got, config = _run_student(c, w, grads, dict(cfg))
-    plain = _steps(ref.sgd, w, grads, {"learning_rate": 0.1})[0]
-
-    def wrong_sign(w_, g, s, k):  # v = mu v + lr dw; w + v: climbs the gradient
-        v = 0.9 * s.get("v", 0) + 0.1 * g
-        return w_ + v, {"v": v}
-
-    wrong_sign = _steps(_variant(wrong_sign), w, grads, {})[0]
-    c.close(
-        got,
-        expected,
-        "next_w after three steps",
-        mistakes=[
-            (
-                "the velocity is not kept between steps: store it in config['velocity'] and read it back "
-                "next time (as it is, every step is plain SGD).",
-                plain,
-            ),
-            ("the momentum update has the wrong sign: v = momentum * v - learning_rate * dw, then w + v.", wrong_sign),
-        ],
-    )
-    c.require("velocity" in config, "config has no 'velocity' entry: keep the velocity in config['velocity'].")
-    _, defaults = c.unpack(c.call(w, grads[0], None, may_change=(2,)), ["next_w", "config"])
-    c.require(
-        isinstance(defaults, dict) and defaults.get("momentum") == 0.9 and defaults.get("learning_rate") == 1e-2,
-        "with config=None use CS231n's defaults: learning_rate 1e-2, momentum 0.9 (config.setdefault).",
-    )
+    cases = [({"learning_rate": 0.1, "momentum": 0.9}, 1), ({"momentum": 0.5}, 4), (None, 5)]
+    _check_rule(c, ref.sgd_momentum, cases, _MOMENTUM_DEFAULTS, _momentum_mistakes, ["velocity"])
     c.done()
+
+
+_RMSPROP_DEFAULTS = {"learning_rate": 1e-2, "decay_rate": 0.99, "epsilon": 1e-8}
+
+
+def _rmsprop_mistakes(w, grads, hp):
+    lr, dr, eps = hp["learning_rate"], hp["decay_rate"], hp["epsilon"]
+
+    def square_after(w_, g, s, hp):  # averages dw, then squares the average
+        m = dr * s.get("m", 0) + (1 - dr) * g
+        return w_ - lr * g / (np.sqrt(m * m) + eps), {"m": m}
+
+    def no_sqrt(w_, g, s, hp):
+        cache = dr * s.get("c", 0) + (1 - dr) * g * g
+        return w_ - lr * g / (cache + eps), {"c": cache}
+
+    def no_state(w_, g, s, hp):
+        return w_ - lr * g / (np.sqrt((1 - dr) * g * g) + eps), s
+
+    def eps_inside(w_, g, s, hp):
+        cache = dr * s.get("c", 0) + (1 - dr) * g * g
+        return w_ - lr * g / np.sqrt(cache + eps), {"c": cache}
+
+    def weights_swapped(w_, g, s, hp):
+        cache = (1 - dr) * s.get("c", 0) + dr * g * g
+        return w_ - lr * g / (np.sqrt(cache) + eps), {"c": cache}
+
+    return [
+        (
+            "the wrong term is squared: the cache is a running average of dw**2, "
+            "cache = decay_rate * cache + (1 - decay_rate) * dw**2.",
+            _variant(square_after, w, grads, hp),
+        ),
+        ("divide by the root of the cache: dw / (np.sqrt(cache) + epsilon).", _variant(no_sqrt, w, grads, hp)),
+        ("the cache is not kept between steps: store it in config['cache'].", _variant(no_state, w, grads, hp)),
+        (
+            f"epsilon (here {eps:g}) belongs outside the root: dw / (np.sqrt(cache) + epsilon).",
+            _variant(eps_inside, w, grads, hp),
+        ),
+        (
+            f"the weights of the running average are swapped (decay_rate is {dr:g}): "
+            "cache = decay_rate * cache + (1 - decay_rate) * dw**2.",
+            _variant(weights_swapped, w, grads, hp),
+        ),
+    ]
 
 
 def rmsprop(fn) -> None:
     """Check `rmsprop(w, dw, config) -> (next_w, config)` with the squared-gradient cache in config."""
     c = Check("rmsprop", fn)
-    w, grads = _problem(2)
-    cfg = {"learning_rate": 0.01, "decay_rate": 0.9}
-    expected, _ = _steps(ref.rmsprop, w, grads, dict(cfg))
-    got, config = _run_student(c, w, grads, dict(cfg))
-
-    def square_after(w_, g, s, k):  # averages dw, then squares the average
-        m = 0.9 * s.get("m", 0) + 0.1 * g
-        return w_ - 0.01 * g / (np.sqrt(m * m) + 1e-8), {"m": m}
-
-    def no_sqrt(w_, g, s, k):
-        cache = 0.9 * s.get("c", 0) + 0.1 * g * g
-        return w_ - 0.01 * g / (cache + 1e-8), {"c": cache}
-
-    def no_state(w_, g, s, k):
-        return w_ - 0.01 * g / (np.sqrt(0.1 * g * g) + 1e-8), s
-
-    c.close(
-        got,
-        expected,
-        "next_w after three steps",
+    cases = [
+        ({"learning_rate": 0.01, "decay_rate": 0.9}, 2),
+        ({"learning_rate": 0.05, "decay_rate": 0.7, "epsilon": 0.3}, 6),
+        (None, 7),
+    ]
+    _check_rule(
+        c,
+        ref.rmsprop,
+        cases,
+        _RMSPROP_DEFAULTS,
+        _rmsprop_mistakes,
+        ["cache"],
         nonfinite_hint="The square root of a negative number is NaN: the cache must average dw**2, "
         "the squared gradient.",
-        mistakes=[
-            (
-                "the wrong term is squared: the cache is a running average of dw**2, "
-                "cache = decay_rate * cache + (1 - decay_rate) * dw**2.",
-                _steps(_variant(square_after), w, grads, {})[0],
-            ),
-            (
-                "divide by the root of the cache: dw / (np.sqrt(cache) + epsilon).",
-                _steps(_variant(no_sqrt), w, grads, {})[0],
-            ),
-            (
-                "the cache is not kept between steps: store it in config['cache'].",
-                _steps(_variant(no_state), w, grads, {})[0],
-            ),
-        ],
     )
-    c.require("cache" in config, "config has no 'cache' entry: keep the running average in config['cache'].")
     c.done()
+
+
+_ADAM_DEFAULTS = {"learning_rate": 1e-3, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8}
+
+
+def _adam_mistakes(w, grads, hp):
+    lr, b1, b2, eps = hp["learning_rate"], hp["beta1"], hp["beta2"], hp["epsilon"]
+
+    def moments(g, s):
+        t = s.get("t", 0) + 1
+        return t, b1 * s.get("m", 0) + (1 - b1) * g, b2 * s.get("v", 0) + (1 - b2) * g * g
+
+    def no_correction(w_, g, s, hp):
+        t, m, v = moments(g, s)
+        return w_ - lr * m / (np.sqrt(v) + eps), {"m": m, "v": v, "t": t}
+
+    def eps_inside(w_, g, s, hp):
+        t, m, v = moments(g, s)
+        return w_ - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps), {"m": m, "v": v, "t": t}
+
+    def no_state(w_, g, s, hp):  # m and v start from zero every step; t is kept
+        t, m, v = moments(g, {"t": s.get("t", 0)})
+        return w_ - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps), {"t": t}
+
+    def eps_before_correction(w_, g, s, hp):  # Kingma & Ba's "efficient" form, whose epsilon is another one
+        t, m, v = moments(g, s)
+        step = lr * np.sqrt(1 - b2**t) / (1 - b1**t)
+        return w_ - step * m / (np.sqrt(v) + eps), {"m": m, "v": v, "t": t}
+
+    return [
+        (
+            "the bias correction is missing: divide m by (1 - beta1**t) and v by (1 - beta2**t), "
+            "with t incremented first.",
+            _variant(no_correction, w, grads, hp),
+        ),
+        (
+            "m and v are not kept between steps: store them in config['m'] and config['v'] and start from "
+            "them next time.",
+            _variant(no_state, w, grads, hp),
+        ),
+        (
+            f"epsilon (here {eps:g}) belongs outside the root: m_hat / (np.sqrt(v_hat) + epsilon).",
+            _variant(eps_inside, w, grads, hp),
+        ),
+        (
+            f"epsilon (here {eps:g}) is added before v's bias correction (the step-size form of Kingma & Ba, "
+            "whose epsilon is a different one): use m_hat / (np.sqrt(v_hat) + epsilon).",
+            _variant(eps_before_correction, w, grads, hp),
+        ),
+    ]
 
 
 def adam(fn) -> None:
     """Check `adam(w, dw, config) -> (next_w, config)` with m, v, t in config and bias correction."""
     c = Check("adam", fn)
-    w, grads = _problem(3)
-    cfg = {"learning_rate": 0.01}
-    expected, _ = _steps(ref.adam, w, grads, dict(cfg))
-    got, config = _run_student(c, w, grads, dict(cfg))
-
-    def no_correction(w_, g, s, k):
-        m = 0.9 * s.get("m", 0) + 0.1 * g
-        v = 0.999 * s.get("v", 0) + 0.001 * g * g
-        return w_ - 0.01 * m / (np.sqrt(v) + 1e-8), {"m": m, "v": v}
-
-    c.close(
-        got,
-        expected,
-        "next_w after three steps",
+    cases = [
+        ({"learning_rate": 0.01}, 3),
+        ({"learning_rate": 0.05, "beta1": 0.5, "beta2": 0.8, "epsilon": 0.3}, 8),
+        (None, 9),
+    ]
+    _check_rule(
+        c,
+        ref.adam,
+        cases,
+        _ADAM_DEFAULTS,
+        _adam_mistakes,
+        ["m", "v"],
         nonfinite_hint="Increment t before the bias correction: with t = 0, 1 - beta1**t is 0.",
-        mistakes=[
-            (
-                "the bias correction is missing: divide m by (1 - beta1**t) and v by (1 - beta2**t), "
-                "with t incremented first.",
-                _steps(_variant(no_correction), w, grads, {})[0],
-            )
-        ],
     )
+    w, grads = _problem(3)
+    _, config = _run_student(c, w, grads, {"learning_rate": 0.01})
     c.require(config.get("t") == 3, f"config['t'] is {config.get('t')} after three steps; increment it once per step.")
     c.done()
 
 
+# -- LeNet-5 -----------------------------------------------------------------------------------
 @answer
-def _reference_lenet_loss(params, X, y, reg):
+def _reference_lenet_loss(params, X, y, reg, dtype="float64"):
     """The reference LeNet5.loss with the given parameters: scores when y is None, else (loss, grads)."""
     from ..models.lenet import LeNet5
 
-    model = LeNet5(dtype=np.float64, reg=reg, seed=0)
+    model = LeNet5(dtype=np.dtype(dtype).type, reg=reg, seed=0)
     model.params = params
     return model.loss(X, y)
 
 
-def lenet5_loss(cls) -> None:
-    """Check a LeNet5 class's `loss(X, y=None)`: scores, loss and every gradient, with regularization."""
-    c = Check("LeNet5.loss", cls)
+def _lenet_params(cls, dtype, reg, seed, rng):
+    """A student model of the given dtype and its parameters, with non-zero biases (so that
+    regularizing them would show); returns (model, params)."""
+    student = cls(dtype=dtype, reg=reg, seed=seed)  # __init__ comes from lib's LeNet5: it makes the parameters
+    p = {k: np.array(v, dtype=dtype) for k, v in student.params.items()}
+    for k in sorted(p):
+        if k.startswith("b"):
+            p[k] = (0.1 * rng.normal(size=p[k].shape)).astype(dtype)
+    student.params = {k: v.copy() for k, v in p.items()}
+    return student, p
+
+
+def _require_grad_keys(c, grads, p) -> None:
+    if not isinstance(grads, dict) or set(grads) != set(p):
+        c.fail(
+            f"grads should be a dict with the keys {sorted(p)}, "
+            f"got {sorted(grads) if isinstance(grads, dict) else type(grads).__name__}"
+        )
+
+
+def _lenet_float64(c, cls) -> None:
+    """Scores, loss and every gradient in float64, where they must agree to 1e-6, and the typical
+    mistakes of the regularization."""
     rng = np.random.default_rng(4)
     X, y = rng.normal(size=(3, 1, 28, 28)), np.array([1, 0, 7])
-    student = cls(dtype=np.float64, reg=0.1, seed=5)  # __init__ comes from lib's LeNet5: it makes the parameters
-    p = {k: np.array(v, dtype=np.float64) for k, v in student.params.items()}
-    for k in sorted(p):  # non-zero biases, so that regularizing them would show
-        if k.startswith("b"):
-            p[k] = 0.1 * rng.normal(size=p[k].shape)
-    student.params = {k: v.copy() for k, v in p.items()}
+    reg = 0.1
+    student, p = _lenet_params(cls, np.float64, reg, 5, rng)
     scores = c.call_with(student.loss, X)
-    c.close(scores, _reference_lenet_loss(p, X, None, 0.1), "the scores (loss called without y)")
+    c.close(scores, _reference_lenet_loss(p, X, None, reg), "the scores (loss called without y)")
     loss, grads = c.unpack(c.call_with(student.loss, X, y), ["loss", "grads"])
-    ref_loss, ref_grads = _reference_lenet_loss(p, X, y, 0.1)
+    ref_loss, ref_grads = _reference_lenet_loss(p, X, y, reg)
     data_loss, data_grads = _reference_lenet_loss(p, X, y, 0.0)
-    reg_sum = sum(float(np.sum(p[k] ** 2)) for k in p if k.startswith("W"))
+    sq = {k: float(np.sum(p[k] ** 2)) for k in p}
+    weights = [k for k in sorted(p) if k.startswith("W")]
     c.close(
         loss,
         ref_loss,
         "the loss",
         mistakes=[
             ("the regularization term is missing: add reg * sum(W**2) over W1 ... W5.", data_loss),
-            ("the regularization has a factor 1/2; this course uses reg * sum(W**2).", data_loss + 0.05 * reg_sum),
+            (
+                "the regularization has a factor 1/2; this course uses reg * sum(W**2).",
+                data_loss + 0.5 * reg * sum(sq[k] for k in weights),
+            ),
+            (
+                "the biases are regularized too: only the weights W1 ... W5 are.",
+                ref_loss + reg * sum(sq[k] for k in p if k not in weights),
+            ),
+            *[(f"{k} is missing from the regularization term.", ref_loss - reg * sq[k]) for k in weights],
         ],
     )
-    if not isinstance(grads, dict) or set(grads) != set(p):
-        c.fail(
-            f"grads should be a dict with the keys {sorted(p)}, "
-            f"got {sorted(grads) if isinstance(grads, dict) else type(grads).__name__}"
-        )
+    _require_grad_keys(c, grads, p)
     for k in sorted(p):
-        mistakes = []
         if k.startswith("W"):
             mistakes = [
                 (f"the regularization gradient is missing from {k}: add 2 * reg * {k}.", data_grads[k]),
                 (
                     f"the regularization gradient of {k} has the wrong factor: d/dW of reg * sum(W**2) is 2 * reg * W.",
-                    data_grads[k] + 0.1 * p[k],
+                    data_grads[k] + reg * p[k],
                 ),
             ]
         else:
-            mistakes = [(f"{k} is a bias: biases are not regularized.", data_grads[k] + 0.2 * p[k])]
+            mistakes = [(f"{k} is a bias: biases are not regularized.", data_grads[k] + 2 * reg * p[k])]
         c.close(grads[k], ref_grads[k], f"grads['{k}']", mistakes=mistakes, rtol=1e-6, atol=1e-9)
+
+
+def _lenet_float32(c, cls) -> None:
+    """The dtype LeNet-5 trains in: scores and gradients must stay float32 (a float64 gradient
+    turns the parameters into float64 at the first update), and agree to float32 precision."""
+    rng = np.random.default_rng(6)
+    X, y = rng.normal(size=(2, 1, 28, 28)).astype(np.float32), np.array([3, 9])
+    reg = 0.05
+    student, p = _lenet_params(cls, np.float32, reg, 7, rng)
+    scores = c.call_with(student.loss, X)
+    expected = _reference_lenet_loss(p, X, None, reg, "float32")
+    c.close(scores, expected, "the scores of a float32 model", rtol=1e-4, atol=1e-6)
+    loss, grads = c.unpack(c.call_with(student.loss, X, y), ["loss", "grads"])
+    ref_loss, ref_grads = _reference_lenet_loss(p, X, y, reg, "float32")
+    c.close(loss, ref_loss, "the loss of a float32 model", rtol=1e-5)
+    _require_grad_keys(c, grads, p)
+    for k in sorted(p):
+        dtype = np.asarray(grads[k]).dtype
+        if dtype != np.float32:
+            c.fail(
+                f"grads['{k}'] of a float32 model is {dtype}: an array was converted on the way (e.g. "
+                f".astype(float) or .astype(None), which mean float64). Keep every array in self.dtype, or "
+                f"the first update turns the parameters into {dtype} and training runs in it."
+            )
+        scale = float(np.max(np.abs(ref_grads[k])))
+        c.close(grads[k], ref_grads[k], f"grads['{k}'] of a float32 model", rtol=1e-3, atol=1e-4 * scale + 1e-7)
+
+
+def lenet5_loss(cls) -> None:
+    """Check a LeNet5 class's `loss(X, y=None)`: scores, loss and every gradient, with regularization,
+    in float64 and in float32."""
+    c = Check("LeNet5.loss", cls)
+    _lenet_float64(c, cls)
+    _lenet_float32(c, cls)
     c.done()

@@ -2,10 +2,14 @@
 
 Each check takes the student's function, runs it on seeded problems, compares with what the
 reference in `lib.linear_regression` returns (asked through `expected.reference`, never imported),
-and recognises the usual mistakes by name.
+and recognises the usual mistakes by name. A mistake is named only where the inputs tell it apart
+from the right answer and from every other named mistake (`distinct`).
 """
 
 from __future__ import annotations
+
+import contextlib
+import random
 
 import numpy as np
 
@@ -36,7 +40,59 @@ def _problem(seed: int, N: int, D: int):
     return W, b, X, y
 
 
-_PROBLEMS = [(0, 7, 1), (1, 20, 3), (2, 50, 5)]
+# N != D everywhere, so that mixing up X.shape[0] and X.shape[1] shows. The single-feature problem
+# comes last: with D = 1, dividing by D looks like summing, and matrix products look like
+# elementwise ones, so a mistake is best named on the others.
+_PROBLEMS = [(1, 20, 3), (2, 50, 5), (0, 7, 1)]
+
+
+def distinct(mistakes, expected, rtol: float = 1e-6, atol: float = 1e-8) -> list:
+    """The (message, value) mistakes that these inputs can tell apart: a value equal to the expected
+    one, or to another mistake's value under a different message, would name a cause the inputs
+    cannot distinguish (with D = 1, "divided by D" gives the same number as "summed"), so it is
+    dropped and the failure gets the generic message instead."""
+    expected = np.asarray(expected, dtype=np.float64)
+
+    def same(a, b) -> bool:
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+    values = [np.asarray(v, dtype=np.float64) for _, v in mistakes]
+    return [
+        (message, value)
+        for i, ((message, _), value) in enumerate(zip(mistakes, values))
+        if not same(value, expected)
+        and not any(same(value, other) for j, other in enumerate(values) if j != i and mistakes[j][0] != message)
+    ]
+
+
+def _global_rng_state():
+    """NumPy's global generator state (a tuple holding an array) and Python's `random` state."""
+    return np.random.get_state(), random.getstate()
+
+
+def _same_rng_state(a, b) -> bool:
+    (np_a, py_a), (np_b, py_b) = a, b
+    return py_a == py_b and all(np.array_equal(x, y) for x, y in zip(np_a, np_b))
+
+
+@contextlib.contextmanager
+def global_rng_untouched(c: Check):
+    """Fail the check if the code run inside draws from NumPy's global generator (np.random.shuffle,
+    np.random.permutation, np.random.seed, ...) or Python's `random`; the global state is restored
+    either way, so a check never changes the random numbers of the student's notebook."""
+    before = _global_rng_state()
+    try:
+        yield
+    finally:
+        after = _global_rng_state()
+        np.random.set_state(before[0])
+        random.setstate(before[1])
+    if not _same_rng_state(before, after):
+        c.fail(
+            "your code drew from a global random generator (np.random.choice, np.random.permutation, "
+            "np.random.seed, random.shuffle, ...): draw every random number from rng = "
+            "np.random.default_rng(seed), so that the same seed gives the same run."
+        )
 
 
 # -- the loss and its gradient ---------------------------------------------------------------
@@ -47,34 +103,34 @@ def mse_loss(fn) -> None:
         W, b, X, y = _problem(seed, N, D)
         r = X @ W + b - y
         expected = ref.mse_loss(W, b, X, y)
-        c.close(
-            c.call(W, b, X, y),
-            expected,
-            "the loss",
-            mistakes=[
-                ("you summed the squared errors; divide by N to get the mean.", expected * N),
-                ("this course's MSE has no 1/2 in front: (1/N) sum (y_hat - y)^2.", expected / 2),
-                ("you returned the square root (the RMSE); the MSE is the mean of the squares.", np.sqrt(expected)),
-                ("that is the mean absolute error; square the residuals instead.", np.mean(np.abs(r))),
-                ("the bias b is missing from the prediction y_hat = X @ W + b.", ref.mse_loss(W, 0.0, X, y)),
-            ],
-        )
+        mistakes = [
+            ("you summed the squared errors; divide by N to get the mean.", expected * N),
+            ("you divided by D = X.shape[1]; the mean runs over the N = X.shape[0] samples.", expected * N / D),
+            ("this course's MSE has no 1/2 in front: (1/N) sum (y_hat - y)^2.", expected / 2),
+            ("you returned the square root (the RMSE); the MSE is the mean of the squares.", np.sqrt(expected)),
+            ("that is the mean absolute error; square the residuals instead.", np.mean(np.abs(r))),
+            ("the bias b is missing from the prediction y_hat = X @ W + b.", ref.mse_loss(W, 0.0, X, y)),
+        ]
+        c.close(c.call(W, b, X, y), expected, "the loss", mistakes=distinct(mistakes, expected))
     c.done()
 
 
 def _grad_mistakes(W, b, X, y, dW, db):
-    N = X.shape[0]
+    N, D = X.shape
     dW0, db0 = ref.mse_grad(W, 0.0, X, y)
+    by_D = "you divided by D = X.shape[1]; the mean runs over the N = X.shape[0] samples."
     return {
         "dW": [
             ("it is half the right value: the factor 2 from differentiating the square is missing.", dW / 2),
             ("it is N times too large: you summed over the samples instead of averaging (divide by N).", dW * N),
+            (by_D, dW * N / D),
             ("the sign is flipped: d/dW (y_hat - y)^2 = 2 (y_hat - y) x, so the residual is y_hat - y.", -dW),
             ("the bias b is missing from the residual: use y_hat = X @ W + b.", dW0),
         ],
         "db": [
             ("it is half the right value: the factor 2 from differentiating the square is missing.", db / 2),
             ("it is N times too large: you summed over the samples instead of averaging (divide by N).", db * N),
+            (by_D, db * N / D),
             ("the sign is flipped: d/db (y_hat - y)^2 = 2 (y_hat - y), so the residual is y_hat - y.", -db),
             ("the bias b is missing from the residual: use y_hat = X @ W + b.", db0),
         ],
@@ -88,8 +144,8 @@ def _check_grad(name: str, fn) -> None:
         dW, db = ref.mse_grad(W, b, X, y)
         got_dW, got_db = c.unpack(c.call(W, b, X, y), ["dW", "db"])
         m = _grad_mistakes(W, b, X, y, dW, db)
-        c.close(got_dW, dW, "dW", mistakes=m["dW"])
-        c.close(got_db, db, "db", mistakes=m["db"])
+        c.close(got_dW, dW, "dW", mistakes=distinct(m["dW"], dW))
+        c.close(got_db, db, "db", mistakes=distinct(m["db"], db))
     c.done()
 
 
@@ -172,27 +228,32 @@ def gradient_descent(fn) -> None:
             W,
             W_ref,
             f"W after {T} updates",
-            mistakes=mistakes,
+            mistakes=distinct(mistakes, W_ref),
             hint="Update with the gradient that grad_fn returns (the check passes its own grad_fn).",
         )
-        c.close(
-            b,
-            b_ref,
-            f"b after {T} updates",
-            mistakes=[
-                (
-                    "b was updated with a gradient taken after W had already moved: compute dW and db "
-                    "first, then update both.",
-                    _gd_variant(X, y, lr, T, W0, b0, sequential=True)[1],
-                ),
-                (
-                    "b went uphill: gradient descent subtracts learning_rate * gradient.",
-                    _gd_variant(X, y, lr, T, W0, b0, sign=-1)[1],
-                ),
-                ("b0 was ignored: start from the given W0 and b0.", zeros_start[1]),
-            ],
-        )
+        b_mistakes = [
+            (
+                "b was updated with a gradient taken after W had already moved: compute dW and db "
+                "first, then update both.",
+                _gd_variant(X, y, lr, T, W0, b0, sequential=True)[1],
+            ),
+            (
+                "b went uphill: gradient descent subtracts learning_rate * gradient.",
+                _gd_variant(X, y, lr, T, W0, b0, sign=-1)[1],
+            ),
+            ("b0 was ignored: start from the given W0 and b0.", zeros_start[1]),
+        ]
+        c.close(b, b_ref, f"b after {T} updates", mistakes=distinct(b_mistakes, b_ref))
         c.close(hist, hist_ref, "loss_history", hint="Entry t is the full-data MSE (mse_loss) after t updates.")
+    # W0 and b0 left out: the documented defaults (W0=None: zeros, b0=0.0) are the start.
+    W_ref, b_ref, hist_ref = ref.gradient_descent(X, y, 0.05, 4, grad_fn=_ridge_grad)
+    W, b, hist = c.unpack(
+        c.call(X, y, learning_rate=0.05, num_iters=4, grad_fn=_ridge_grad), ["W", "b", "loss_history"]
+    )
+    hint = "Without W0 and b0, start from W = np.zeros(D) and b = 0.0 (the defaults W0=None, b0=0.0)."
+    c.close(W, W_ref, "W from the default start", hint=hint)
+    c.close(b, b_ref, "b from the default start", hint=hint)
+    c.close(hist, hist_ref, "loss_history from the default start", hint=hint)
     c.done()
 
 
@@ -215,12 +276,23 @@ def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False):
     return W, b
 
 
-def _require_epoch_history(c: Check, hist, epochs: int) -> None:
+def _call_sgd(c: Check, X, y, **kwargs):
+    """The student's minibatch_sgd(X, y, **kwargs) as (W, b, loss_history), watching the global generators."""
+    with global_rng_untouched(c):
+        got = c.call(X, y, **kwargs)
+    W, b, hist = c.unpack(got, ["W", "b", "loss_history"])
     c.require(
-        len(hist) == epochs + 1,
-        f"loss_history has {len(hist)} entries for num_epochs={epochs}; it needs num_epochs + 1: the "
-        f"full-data loss at the start, then one after each epoch (not one per batch).",
+        len(hist) == kwargs["num_epochs"] + 1,
+        f"loss_history has {len(hist)} entries for num_epochs={kwargs['num_epochs']}; it needs num_epochs + 1: "
+        f"the full-data loss at the start, then one after each epoch (not one per batch).",
     )
+    return W, b, hist
+
+
+_SGD_HINT = (
+    "Create rng = np.random.default_rng(seed) once, draw order = rng.permutation(N) at the start "
+    "of each epoch, and take the batches order[0:B], order[B:2B], ... in turn."
+)
 
 
 def minibatch_sgd(fn) -> None:
@@ -230,10 +302,7 @@ def minibatch_sgd(fn) -> None:
     lr, epochs, seed = 0.02, 4, 3
     # Full batch first: the order cannot matter, so a mismatch here is about the update itself.
     W_gd, b_gd, hist_gd = ref.gradient_descent(X, y, lr, epochs)
-    W, b, hist = c.unpack(
-        c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed), ["W", "b", "loss_history"]
-    )
-    _require_epoch_history(c, hist, epochs)
+    W, b, hist = _call_sgd(c, X, y, learning_rate=lr, num_epochs=epochs, batch_size=23, seed=seed)
     hint = (
         "With batch_size = N, one epoch is one full-batch gradient-descent step; compare with your "
         "gradient_descent. (This uses your mse_grad: if its check fails, fix that first.)"
@@ -242,11 +311,15 @@ def minibatch_sgd(fn) -> None:
     c.close(b, b_gd, "b with batch_size = N", hint=hint)
     # Then small batches that do not divide N: shuffling and the last partial batch matter.
     B = 5
+    run = dict(learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed)
     W_ref, b_ref, hist_ref = ref.minibatch_sgd(X, y, lr, epochs, B, seed=seed)
-    W, b, hist = c.unpack(
-        c.call(X, y, learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed), ["W", "b", "loss_history"]
+    W, b, hist = _call_sgd(c, X, y, **run)
+    W_again = _call_sgd(c, X, y, **run)[0]
+    c.require(
+        np.allclose(np.asarray(W_again, dtype=float), np.asarray(W, dtype=float), rtol=1e-12, atol=0),
+        "two runs with the same seed gave different weights: draw every random number from "
+        "rng = np.random.default_rng(seed), not from an unseeded generator.",
     )
-    _require_epoch_history(c, hist, epochs)
     mistakes = [
         (
             "the data was never shuffled: draw order = rng.permutation(N) at the start of every epoch.",
@@ -261,17 +334,22 @@ def minibatch_sgd(fn) -> None:
             "the last, smaller batch was skipped: with N = 23 and batch_size = 5 the fifth batch has 3 samples.",
             _sgd_variant(X, y, lr, epochs, B, seed, drop_last=True)[0],
         ),
+        (
+            f"the seed was ignored (these are the weights of seed 0, the check passed seed={seed}): create "
+            "rng = np.random.default_rng(seed) with the seed you are given.",
+            _sgd_variant(X, y, lr, epochs, B, 0)[0],
+        ),
     ]
-    c.close(
-        W,
-        W_ref,
-        f"W with batch_size = {B}",
-        mistakes=mistakes,
-        hint="Create rng = np.random.default_rng(seed) once, draw order = rng.permutation(N) at the start "
-        "of each epoch, and take the batches order[0:B], order[B:2B], ... in turn.",
-    )
+    c.close(W, W_ref, f"W with batch_size = {B}", mistakes=distinct(mistakes, W_ref), hint=_SGD_HINT)
     c.close(b, b_ref, f"b with batch_size = {B}")
     c.close(hist, hist_ref, "loss_history")
+    # Plain SGD (batch_size = 1), another learning rate and number of epochs, and the default seed 0.
+    W_ref, b_ref, hist_ref = ref.minibatch_sgd(X, y, 0.05, 2, 1)
+    W, b, hist = _call_sgd(c, X, y, learning_rate=0.05, num_epochs=2, batch_size=1)
+    hint = "Without a seed argument, use the default seed=0. " + _SGD_HINT
+    c.close(W, W_ref, "W with batch_size = 1 and the default seed", hint=hint)
+    c.close(b, b_ref, "b with batch_size = 1 and the default seed", hint=hint)
+    c.close(hist, hist_ref, "loss_history with batch_size = 1")
     c.done()
 
 
@@ -279,7 +357,7 @@ def minibatch_sgd(fn) -> None:
 def normal_equation(fn) -> None:
     """Check `normal_equation(X, y) -> (W, b)` against the least-squares solution."""
     c = Check("normal_equation", fn)
-    for seed, N, D in [(5, 12, 1), (6, 40, 4)]:
+    for seed, N, D in [(6, 40, 4), (5, 12, 1)]:
         _, _, X, y = _problem(seed, N, D)
         W_ref, b_ref = ref.normal_equation(X, y)
         got = c.call(X, y)
@@ -287,13 +365,14 @@ def normal_equation(fn) -> None:
             c.fail("return the pair (W, b), not one vector theta: W = theta[:-1], b = theta[-1].")
         W, b = c.unpack(got, ["W", "b"])
         W_nobias = np.linalg.lstsq(X, y, rcond=None)[0]
-        c.close(
-            W,
-            W_ref,
-            "W",
-            mistakes=[("the bias is missing: append a column of ones to X so that b is fitted too.", W_nobias)],
-        )
-        c.close(b, b_ref, "b")
+        # theta = (W, b); read with the ones column first, it is split as (b, W[:-1]) and W[-1].
+        swapped = "W and b are mixed up: b belongs to the column of ones, theta[-1] when that column is last in A."
+        W_mistakes = [
+            ("the bias is missing: append a column of ones to X so that b is fitted too.", W_nobias),
+            (swapped, np.concatenate([[b_ref], W_ref[:-1]])),
+        ]
+        c.close(W, W_ref, "W", mistakes=distinct(W_mistakes, W_ref))
+        c.close(b, b_ref, "b", mistakes=distinct([(swapped, W_ref[-1])], b_ref))
     c.done()
 
 
@@ -323,14 +402,37 @@ def _true_hessian(f, x):
     )
 
 
+def _one_sided(f, x, h):
+    """The Hessian by one-sided (forward for h > 0, backward for h < 0) differences,
+    [f(x + h e_i + h e_j) - f(x + h e_i) - f(x + h e_j) + f(x)] / h^2: a typical mistake whose
+    error is of order h, not h^2."""
+    E = np.eye(x.size) * h
+    return np.array([[(f(x + a + e) - f(x + a) - f(x + e) + f(x)) / h**2 for e in E] for a in E])
+
+
 def numerical_hessian(fn) -> None:
-    """Check `numerical_hessian(f, x) -> H` on the slides' quadratic and a non-quadratic function."""
+    """Check `numerical_hessian(f, x, h) -> H` on the slides' quadratic and a non-quadratic function.
+
+    On the non-quadratic one, centred differences are accurate to O(h^2) and one-sided ones only to
+    O(h): the tolerances sit between the two, at the default h = 1e-4 and at a given h = 0.05 (which
+    must be used: there the centred formula is off by about 2.5e-4).
+    """
     c = Check("numerical_hessian", fn)
-    cases = [(_quadratic, np.array([0.3, -1.2]), 1e-4), (_smooth, np.array([0.7, -0.4, 0.2]), 1e-3)]
-    for f, x, tol in cases:
+    x_smooth = np.array([0.7, -0.4, 0.2])
+    cases = [
+        (_quadratic, np.array([0.3, -1.2]), None, 1e-4),
+        (_smooth, x_smooth, None, 1e-5),
+        (_smooth, x_smooth, 0.05, 2e-3),
+    ]
+    for f, x, h, tol in cases:
         D = x.size
         H = _true_hessian(f, x)
-        got = c.call(f, x)
+        got = c.call(f, x) if h is None else c.call(f, x, h=h)
+        step = 1e-4 if h is None else h
+        order = (
+            "one-sided differences have an error of order h: use the centred formula, "
+            "f(x + h e_i + h e_j) - f(x + h e_i - h e_j) - f(x - h e_i + h e_j) + f(x - h e_i - h e_j) over 4 h^2."
+        )
         mistakes = [
             ("only the diagonal was filled: the mixed partials d2f/dxi dxj (i != j) are missing.", np.diag(np.diag(H))),
             ("it is 4 times too large: with steps of +-h along both axes, divide by 4 h^2.", 4 * H),
@@ -340,13 +442,22 @@ def numerical_hessian(fn) -> None:
                 H / 4,
             ),
             ("the sign is flipped.", -H),
+            (order, _one_sided(f, x, step)),
+            (order, _one_sided(f, x, -step)),
         ]
-        c.close(got, H, f"the Hessian of a {D}-variable function", mistakes=mistakes, rtol=tol, atol=tol)
+        what = f"the Hessian of a {D}-variable function" + ("" if h is None else f" with h = {h}")
+        arr = c.close(got, H, what, mistakes=distinct(mistakes, H, rtol=tol, atol=tol), rtol=tol, atol=tol)
+        if h is not None:
+            c.require(
+                np.max(np.abs(arr - H)) > 1e-7,
+                f"with h = {h} your Hessian is exact to 1e-7, where the centred formula is off by about 2.5e-4: "
+                "the step h you were given was ignored; use it.",
+            )
     c.done()
 
 
 def standardize(fn) -> None:
-    """Check `standardize(X_train, X_test) -> (X_train_std, X_test_std)`."""
+    """Check `standardize(X_train, X_test) -> (X_train_std, X_test_std)`, also with a constant feature."""
     c = Check("standardize", fn)
     rng = np.random.default_rng(7)
     scale, shift = np.array([1.0, 10.0, 0.1]), np.array([5.0, -3.0, 100.0])
@@ -354,7 +465,7 @@ def standardize(fn) -> None:
     X_test = rng.normal(size=(15, 3)) * scale * 1.5 + shift + 1.0
     tr_ref, te_ref = ref.standardize(X_train, X_test)
     tr, te = c.unpack(c.call(X_train, X_test), ["X_train_std", "X_test_std"])
-    mu = X_train.mean(0)
+    mu, sd = X_train.mean(0), X_train.std(0)
     both = np.vstack([X_train, X_test])
 
     def rows(A):
@@ -371,6 +482,10 @@ def standardize(fn) -> None:
                 (X_train - both.mean(0)) / both.std(0),
             ),
             ("the features are centred but not scaled: divide by the training standard deviation.", X_train - mu),
+            (
+                "you divided by the variance; divide by the standard deviation (its square root).",
+                (X_train - mu) / sd**2,
+            ),
             (
                 "use the population standard deviation (np.std's default ddof=0), "
                 "as scikit-learn's StandardScaler does.",
@@ -394,6 +509,27 @@ def standardize(fn) -> None:
             ),
             ("you standardized each sample (row); standardize each feature (column) with axis=0.", rows(X_test)),
             ("the features are centred but not scaled: divide by the training standard deviation.", X_test - mu),
+            ("you divided by the variance; divide by the standard deviation (its square root).", (X_test - mu) / sd**2),
         ],
+    )
+    # A feature that is constant in the training set (std exactly 0) but not in the test set.
+    X_train = np.column_stack([rng.normal(size=30) * 2.0 + 1.0, np.full(30, 3.0), rng.normal(size=30)])
+    X_test = np.column_stack([rng.normal(size=8), 3.0 + rng.normal(size=8), rng.normal(size=8)])
+    tr_ref, te_ref = ref.standardize(X_train, X_test)
+    tr, te = c.unpack(c.call(X_train, X_test), ["X_train_std", "X_test_std"])
+    constant = (
+        "Feature 1 is constant in X_train (std 0): centre it with the training mean and leave it "
+        "unscaled (divide by 1 where std is 0, e.g. std = np.where(std > 0, std, 1.0)), as StandardScaler does."
+    )
+    c.close(tr, tr_ref, "X_train_std with a constant feature", hint=constant, nonfinite_hint=constant)
+    zeroed = te_ref.copy()
+    zeroed[:, 1] = 0.0
+    c.close(
+        te,
+        te_ref,
+        "X_test_std with a feature constant in X_train",
+        mistakes=[("the constant feature was set to 0 in X_test too. " + constant, zeroed)],
+        hint=constant,
+        nonfinite_hint=constant,
     )
     c.done()
