@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: help install run test lint mutation generate check execute clean
+.PHONY: help install run test test-lowest lint mutation generate check execute clean
 
 ## List the targets with what they do.
 help:
@@ -39,6 +39,16 @@ test: $(STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
 
+## The lowest versions pyproject.toml allows (uv's lowest-direct resolution, in .venv-lowest):
+## the unit tests and one RL notebook, so the declared lower bounds stay true.
+LOWEST := .venv-lowest
+test-lowest:
+	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/python -m pip install --quiet uv
+	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[instructor,test]"
+	$(TEST_ENV) $(LOWEST)/bin/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions/06_q_learning
+
 ## Fix what ruff can fix by itself, and format the .py files.
 lint: $(STAMP)
 	$(BIN)/ruff check --fix .
@@ -63,4 +73,4 @@ execute: $(STAMP)
 
 ## Remove .venv and build leftovers.
 clean:
-	rm -rf $(VENV) *.egg-info
+	rm -rf $(VENV) $(LOWEST) *.egg-info build

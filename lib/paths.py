@@ -26,8 +26,8 @@ class NoSuchAssignment(CourseError, LookupError):
 
 
 def in_checkout(root: Path = ROOT) -> bool:
-    """True when root is the course's repository (it has solutions/ next to lib/)."""
-    return (root / "solutions").is_dir() and (root / "lib").is_dir()
+    """True when root is the course's repository, or a copy of its solutions/ (COURSE_ROOT)."""
+    return (root / "solutions").is_dir()
 
 
 def require_checkout(what: str, root: Path = ROOT) -> None:
