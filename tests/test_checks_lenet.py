@@ -136,6 +136,7 @@ def adam_no_state(w, dw, config=None):
     return w - _adam_step(lr, m, v, t, 0.9, 0.999, 1e-8), config
 
 
+adam_beta1_for_v = _adam(lambda lr, m, v, t, b1, b2, eps: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b1**t)) + eps))
 adam_t_after = _adam(_adam_step, t_first=False)
 adam_eps_minus = _adam(lambda lr, m, v, t, b1, b2, eps: lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) - eps))
 adam_eps_inside = _adam(lambda lr, m, v, t, b1, b2, eps: lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps))
@@ -356,6 +357,7 @@ class TestChecks(CheckTests):
         ),
         ("adam", adam_no_bias_correction, "bias correction is missing"),
         ("adam", adam_no_state, "m and v are not kept between steps"),
+        ("adam", adam_beta1_for_v, "v's bias correction uses beta1"),
         ("adam", adam_t_after, "Increment t before the bias correction"),
         ("adam", adam_eps_minus, r"next_w after three steps with config \{.*epsilon: 0.3\} is wrong"),
         ("adam", adam_eps_inside, r"epsilon \(here 0.3\) belongs outside the root"),

@@ -247,6 +247,10 @@ def _adam_mistakes(w, grads, hp):
         t, m, v = moments(g, s)
         return w_ - lr * (m / (1 - b1**t)) / np.sqrt(v / (1 - b2**t) + eps), {"m": m, "v": v, "t": t}
 
+    def beta1_for_v(w_, g, s, hp):  # v corrected with beta1
+        t, m, v = moments(g, s)
+        return w_ - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b1**t)) + eps), {"m": m, "v": v, "t": t}
+
     def no_state(w_, g, s, hp):  # m and v start from zero every step; t is kept
         t, m, v = moments(g, {"t": s.get("t", 0)})
         return w_ - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps), {"t": t}
@@ -261,6 +265,10 @@ def _adam_mistakes(w, grads, hp):
             "the bias correction is missing: divide m by (1 - beta1**t) and v by (1 - beta2**t), "
             "with t incremented first.",
             _variant(no_correction, w, grads, hp),
+        ),
+        (
+            "v's bias correction uses beta1: divide v by (1 - beta2**t), m by (1 - beta1**t).",
+            _variant(beta1_for_v, w, grads, hp),
         ),
         (
             "m and v are not kept between steps: store them in config['m'] and config['v'] and start from "
