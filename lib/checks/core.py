@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import copy
 import inspect
+import os
+import sysconfig
+import traceback
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 
@@ -24,11 +27,36 @@ from .expected import MissingAnswer
 
 __all__ = ["CheckFailed", "Check"]
 
-GREEN, RESET = "\x1b[32m", "\x1b[0m"
+GREEN, RED, RESET = "\x1b[32m", "\x1b[31m", "\x1b[0m"
+_LIBRARY_DIRS = tuple(
+    os.path.realpath(p) + os.sep
+    for p in {os.path.dirname(__file__), sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]}
+)
+
+
+def _student_frames(exc: BaseException, keep: int = 2) -> list[str]:
+    """The last `keep` frames of exc's traceback that are the student's code (not the checks', not
+    NumPy's or Python's), formatted as traceback lines, then the exception line."""
+    frames = [
+        f for f in traceback.extract_tb(exc.__traceback__) if not os.path.realpath(f.filename).startswith(_LIBRARY_DIRS)
+    ]
+    lines = [line.rstrip("\n") for line in traceback.format_list(frames[-keep:])]
+    return ["Raised here, in your code:", *lines] if lines else []
 
 
 class CheckFailed(AssertionError):
-    """A graded check found a problem; the message says what and the likely cause."""
+    """A graded check found a problem; the message says what and the likely cause.
+
+    In Jupyter it shows as one red line, not a traceback through the checker's code (IPython
+    calls `_render_traceback_`); when the student's function raised, the lines of the student's
+    own code that raised follow. Grading still sees the error and scores the cell as failed.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        lines = [f"{RED}✗ {self}{RESET}"]
+        if self.__cause__ is not None:
+            lines += _student_frames(self.__cause__)
+        return [line for chunk in lines for line in chunk.splitlines()]
 
 
 def _fmt(value, max_items: int = 6) -> str:
@@ -139,10 +167,7 @@ class Check:
         except (CheckFailed, MissingAnswer):
             raise
         except Exception as exc:
-            raise CheckFailed(
-                f"{self.name}: your function raised {type(exc).__name__}: {exc}. "
-                f"(The full traceback is above this message.)"
-            ) from exc
+            raise CheckFailed(f"{self.name}: your function raised {type(exc).__name__}: {exc}") from exc
         names = self._arg_names(fn, args, kwargs)
         given = list(args) + list(kwargs.values())
         passed = list(call_args) + list(call_kwargs.values())
