@@ -310,6 +310,26 @@ class TrainVerboseEveryTen(lc.LinearClassifier):
         return hist
 
 
+class TrainRngPerIteration(lc.LinearClassifier):
+    def train(self, X, y, learning_rate=1e-3, reg=1e-5, num_iters=100, batch_size=200, seed=0, verbose=False):
+        rng = np.random.default_rng(seed)
+        if self.W is None:
+            self.W = 0.001 * rng.standard_normal((X.shape[1], int(y.max()) + 1))
+        hist = []
+        for _ in range(num_iters):
+            rng = np.random.default_rng(seed)  # the same minibatch every time
+            idx = rng.choice(X.shape[0], batch_size)
+            loss, dW = self.loss(X[idx], y[idx], reg)
+            hist.append(loss)
+            self.W = self.W - learning_rate * dW
+        return hist
+
+
+class TrainNoReg(lc.LinearClassifier):
+    def train(self, X, y, learning_rate=1e-3, reg=1e-5, **kwargs):
+        return super().train(X, y, learning_rate=learning_rate, reg=0.0, **kwargs)
+
+
 class TrainDefaultLr(lc.LinearClassifier):
     def train(self, X, y, learning_rate=1e-2, **kwargs):
         return super().train(X, y, learning_rate=learning_rate, **kwargs)
@@ -504,6 +524,8 @@ class TestChecks(CheckTests):
         ("linear_classifier_train", TrainVerboseAlways, "printed with verbose=False"),
         ("linear_classifier_train", TrainVerboseEveryTen, "iterations 0, 100 and 200"),
         ("linear_classifier_train", TrainDefaultLr, "documented defaults"),
+        ("linear_classifier_train", TrainRngPerIteration, "created again inside the loop"),
+        ("linear_classifier_train", TrainNoReg, "reg was not passed on"),
         ("linear_classifier_predict", ArgmaxRows, "one value per class"),
         ("linear_classifier_predict", Scores, "returned the scores"),
         ("linear_classifier_predict", Argmin, "use argmax, not argmin"),

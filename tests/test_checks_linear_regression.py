@@ -235,6 +235,16 @@ def hess_backward(f, x, h=1e-4):
     return hess_forward(f, x, -h)
 
 
+def hess_upper_only(f, x, h=1e-4):
+    x = np.array(x, dtype=float)
+    E = np.eye(x.size) * h
+    H = np.zeros((x.size, x.size))
+    for i in range(x.size):
+        for j in range(i, x.size):  # the lower triangle is never filled
+            H[i, j] = (f(x + E[i] + E[j]) - f(x + E[i] - E[j]) - f(x - E[i] + E[j]) + f(x - E[i] - E[j])) / (4 * h * h)
+    return H
+
+
 def hess_ignores_h(f, x, h=1e-4):
     return ref.numerical_hessian(f, x)
 
@@ -435,6 +445,7 @@ class TestChecks(CheckTests):
         ("numerical_hessian", hess_diag_only, "mixed partials"),
         ("numerical_hessian", hess_wrong_denominator, "4 times too large"),
         ("numerical_hessian", hess_not_restored, "changed its argument `x` in place"),
+        ("numerical_hessian", hess_upper_only, "only one triangle"),
         ("numerical_hessian", hess_forward, "one-sided differences"),
         ("numerical_hessian", hess_backward, "one-sided differences"),
         ("numerical_hessian", hess_ignores_h, "step h you were given was ignored"),

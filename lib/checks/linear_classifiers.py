@@ -367,10 +367,14 @@ def _reference_predictions(W, X):
     return model.predict(X)
 
 
-def _train_variant(X, y, lr, reg, iters, B, seed, replace=True, sign=1.0):
+def _train_variant(X, y, lr, reg, iters, B, seed, replace=True, sign=1.0, reseed=False):
+    """W after training as typical wrong versions do it (without replacement, uphill, another seed,
+    or the rng created afresh in every iteration)."""
     rng = np.random.default_rng(seed)
     W = 0.001 * rng.standard_normal((X.shape[1], int(y.max()) + 1))
     for _ in range(iters):
+        if reseed:
+            rng = np.random.default_rng(seed)
         idx = rng.choice(X.shape[0], B, replace=replace)
         W = W - sign * lr * _ref_svm(W, X[idx], y[idx], reg)[1]
     return W
@@ -456,6 +460,15 @@ def linear_classifier_train(cls) -> None:
             ),
             ("W moved uphill: subtract learning_rate * dW.", _train_variant(X, y, lr, reg, 6, B, seed, sign=-1.0)),
             (ignored, _train_variant(X, y, lr, reg, 6, B, 0)),
+            (
+                "the rng was created again inside the loop, so every iteration drew the same minibatch: "
+                "create it once, before the loop.",
+                _train_variant(X, y, lr, reg, 6, B, seed, reseed=True),
+            ),
+            (
+                "reg was not passed on: compute the loss with self.loss(X_batch, y_batch, reg).",
+                _train_variant(X, y, lr, 0.0, 6, B, seed),
+            ),
         ],
         hint=_SEEDED,
     )

@@ -433,6 +433,7 @@ def numerical_hessian(fn) -> None:
             "one-sided differences have an error of order h: use the centred formula, "
             "f(x + h e_i + h e_j) - f(x + h e_i - h e_j) - f(x - h e_i + h e_j) + f(x - h e_i - h e_j) over 4 h^2."
         )
+        triangle = "only one triangle was filled: the Hessian is symmetric, so set H[j, i] = H[i, j] as well."
         mistakes = [
             ("only the diagonal was filled: the mixed partials d2f/dxi dxj (i != j) are missing.", np.diag(np.diag(H))),
             ("it is 4 times too large: with steps of +-h along both axes, divide by 4 h^2.", 4 * H),
@@ -442,6 +443,8 @@ def numerical_hessian(fn) -> None:
                 H / 4,
             ),
             ("the sign is flipped.", -H),
+            (triangle, np.triu(H)),
+            (triangle, np.tril(H)),
             (order, _one_sided(f, x, step)),
             (order, _one_sided(f, x, -step)),
         ]
