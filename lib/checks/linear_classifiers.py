@@ -144,7 +144,9 @@ def _call_loss(c: Check, W, X, y, reg, absent: bool):
         return c.unpack(c.call(W, X, y, reg), ["loss", "dW"])
     except CheckFailed as exc:
         if absent and "your function raised" in str(exc):
-            raise CheckFailed(f"{exc} {_ABSENT}") from exc
+            message = str(exc).rstrip()
+            # keep the student's exception as the cause: Jupyter shows the lines of their code that raised
+            raise CheckFailed(f"{message}{'' if message.endswith('.') else '.'} {_ABSENT}") from exc.__cause__
         raise
 
 
