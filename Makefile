@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: help install run test test-lowest lint mutation generate check execute clean
+.PHONY: help install run test test-lowest test-browser lint mutation generate check execute clean
 
 ## List the targets with what they do.
 help:
@@ -37,7 +37,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=tests/browser tests solutions
 
 ## The lowest versions pyproject.toml allows (uv's lowest-direct resolution, in .venv-lowest):
 ## the unit tests and one RL notebook, so the declared lower bounds stay true.
@@ -47,7 +47,16 @@ test-lowest:
 	$(LOWEST)/bin/python -m pip install --quiet uv
 	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[instructor,test]"
 	$(TEST_ENV) $(LOWEST)/bin/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg tests solutions/06_q_learning
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=tests/browser tests solutions/06_q_learning
+
+## A student's first minutes in a real browser: JupyterLab in Debian's chromium (installed with apt
+## when missing), driven by Playwright, on the student's set of packages in .venv-browser.
+BROWSER_VENV := .venv-browser
+test-browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	@test -x $(BROWSER_VENV)/bin/python || $(PYTHON) -m venv $(BROWSER_VENV)
+	$(BROWSER_VENV)/bin/python -m pip install --quiet -e ".[browser]"
+	$(BROWSER_VENV)/bin/python -m pytest -p no:cacheprovider -v tests/browser
 
 ## Fix what ruff can fix by itself, and format the .py files.
 lint: $(STAMP)
@@ -73,4 +82,4 @@ execute: $(STAMP)
 
 ## Remove .venv and build leftovers.
 clean:
-	rm -rf $(VENV) $(LOWEST) *.egg-info build
+	rm -rf $(VENV) $(LOWEST) $(BROWSER_VENV) *.egg-info build

@@ -1,0 +1,154 @@
+"""A student's first minutes in a real browser: JupyterLab in Debian's Chromium, driven by
+Playwright (`make test-browser`, which installs the student's set of packages in .venv-browser).
+
+Opens a copy of the 01 release, runs all cells (Run All stops at the first check), reads the
+one-line "not implemented" message, types the first solution, sees the green line, finds the
+check cells locked and no instructor menus. Screenshots go to build/browser/.
+"""
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "build" / "browser"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+NOTEBOOK = "linear_regression.ipynb"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"  # hidden tabs keep their cells in the DOM
+SOLUTION = (
+    "def mse_loss(W, b, X, y):\n"
+    '    """Mean squared error of y_hat = X @ W + b."""\n'
+    "    return float(np.mean((X @ W + b - y) ** 2))\n"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab on 127.0.0.1 with a token, serving a copy of the 01 release; yields its URL."""
+    work = tmp_path_factory.mktemp("student")
+    shutil.copytree(ROOT / "assignments" / "01_linear_regression", work / "01_linear_regression")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / ".jupyter"), HOME=str(work), OPENBLAS_NUM_THREADS="1")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
+         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        pytest.fail("JupyterLab did not start within 60 s")
+    yield f"{base}/lab/tree/01_linear_regression/{NOTEBOOK}?token={token}"
+    server.terminate()
+    server.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def page(lab):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.set_default_timeout(60_000)
+        page.goto(lab)
+        page.wait_for_selector(f"{PANEL} .jp-Cell")
+        _wait_idle(page)
+        news = page.locator(".jp-toast-button", has_text="No")  # JupyterLab asks once about its news feed
+        if news.count():
+            news.first.click()
+        yield page
+        browser.close()
+
+
+def _wait_idle(page, timeout=120_000):
+    """Until the kernel is idle and no cell waits in the queue ([*])."""
+    page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=timeout)
+    page.wait_for_function(
+        f"""() => ![...document.querySelectorAll('{PANEL} .jp-InputPrompt')]
+                   .some(p => p.textContent.includes('*'))""",
+        timeout=timeout,
+    )
+
+
+def _cell(page, text: str):
+    """The code cell whose source contains text."""
+    return page.locator(f"{PANEL} .jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=text)).first
+
+
+def _output(cell) -> str:
+    return cell.locator(".jp-OutputArea").evaluate("el => el.textContent")
+
+
+def test_run_all_stops_at_the_first_check_with_one_line(page):
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    check = _cell(page, "checks.mse_loss(mse_loss)")
+    check.locator(".jp-OutputArea-output").wait_for(state="attached")  # off-screen cells are not drawn
+    _wait_idle(page)
+    check.scroll_into_view_if_needed()
+    page.screenshot(path=SHOTS / "1-run-all.png")
+    text = _output(check)
+    assert "✗ mse_loss: not implemented yet" in text
+    lines = [ln for ln in check.locator(".jp-OutputArea-output").inner_text().splitlines() if ln.strip()]
+    assert 1 <= len(lines) <= 6, lines
+    assert "Traceback" not in text and "lib/checks" not in text
+    # Run All stopped there: the cell after the check never ran.
+    assert _output(_cell(page, "MSE at the true line")).strip() == ""
+
+
+def test_the_students_solution_gets_the_green_line(page):
+    exercise = _cell(page, "def mse_loss(W, b, X, y):")
+    exercise.locator(".cm-content").click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.keyboard.insert_text(SOLUTION)  # inserted as text, not typed: no editor auto-indent
+    page.keyboard.press("Shift+Enter")  # runs it and moves to the check cell
+    _wait_idle(page)
+    page.keyboard.press("Shift+Enter")
+    check = _cell(page, "checks.mse_loss(mse_loss)")
+    page.wait_for_function("el => el.textContent.includes('✓ mse_loss')", arg=check.element_handle(), timeout=60_000)
+    page.screenshot(path=SHOTS / "2-green-line.png")
+    assert "✓ mse_loss" in _output(check) and "✗" not in _output(check)
+
+
+def test_check_cells_are_locked(page):
+    check = _cell(page, "checks.mse_loss(mse_loss)")
+    check.locator(".cm-content").click()
+    page.keyboard.press("End")
+    page.keyboard.insert_text("  # edited")
+    page.keyboard.press("Backspace")
+    assert check.locator(".cm-content").inner_text().strip() == "checks.mse_loss(mse_loss)"
+    page.screenshot(path=SHOTS / "3-locked.png")
+
+
+def test_no_instructor_tools_in_the_students_lab(page):
+    menus = page.locator(".lm-MenuBar-item").all_inner_texts()
+    assert not any("nbgrader" in m.lower() for m in menus), menus
+    side = " ".join(page.locator(".jp-SideBar .lm-TabBar-tab").evaluate_all("tabs => tabs.map(t => t.title)"))
+    for tool in ("Create Assignment", "Formgrader", "Assignment List", "Course List"):
+        assert tool not in side, side
+    page.screenshot(path=SHOTS / "4-menus.png")
