@@ -47,8 +47,8 @@ def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in readme and "make run" in readme
     commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.strip().startswith("#")]
-    assert commands[:3] == ["make test", "make test-lowest", "make test-browser"][: len(commands[:3])]
-    assert {"make test", "make test-lowest", "make test-browser"} <= set(commands)
+    makes = [c for c in commands if c.startswith("make ")]
+    assert makes == ["make test", "make test-lowest", "make test-browser"]
 
 
 def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(tmp_path):
