@@ -12,6 +12,7 @@ model: an object with `params` (dict of arrays) and `loss(X, y=None)` returning 
 from __future__ import annotations
 
 import math
+import sys
 
 import numpy as np
 from tqdm import tqdm
@@ -109,7 +110,8 @@ class Solver:
         """Run num_epochs of minibatch updates; at the end the model holds the best validation parameters."""
         per_epoch = max(len(self.X_train) // self.batch_size, 1)
         total = per_epoch * self.num_epochs
-        with tqdm(total=total, disable=not self.progress, unit="it", leave=True) as bar:
+        # On stdout: in Jupyter a bar on stderr sits on a red background, as if something failed.
+        with tqdm(total=total, disable=not self.progress, unit="it", leave=True, file=sys.stdout) as bar:
             self._record_epoch(bar)
             for it in range(total):
                 self._step(it)

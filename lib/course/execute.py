@@ -1,6 +1,7 @@
 """Execute solution notebooks with nbclient: refresh stored outputs, or run the whole course.
 
-`course execute` writes the outputs back into solutions/ (the stored outputs nbval compares);
+`course execute` writes the outputs back into solutions/ (the stored outputs nbval compares),
+keeping only the final state of progress bars;
 `course run` executes the same way but leaves the files alone and reports a summary table.
 """
 
@@ -41,6 +42,25 @@ def headlines_of(nb) -> dict:
     return found
 
 
+def final_frames(nb) -> None:
+    """Store each stream as a terminal would show it: a progress bar redraws itself with "\r",
+    and every redraw arrives as its own output; keep only what the last one left on each line.
+    Consecutive outputs of the same stream are merged first (in place)."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get("outputs", []):
+            same = merged and out.get("output_type") == "stream" == merged[-1].get("output_type")
+            if same and out.get("name") == merged[-1].get("name"):
+                merged[-1]["text"] += out["text"]
+            else:
+                merged.append(out)
+        for out in merged:
+            if out.get("output_type") == "stream" and "\r" in out["text"]:
+                out["text"] = "\n".join(line.rsplit("\r", 1)[-1] for line in out["text"].split("\n"))
+        if "outputs" in cell:
+            cell["outputs"] = merged
+
+
 def execute_notebook(path: Path, write: bool = False, timeout: int = CELL_TIMEOUT) -> RunResult:
     """Run every cell of the notebook at path, in its own folder, with a fresh kernel.
 
@@ -66,5 +86,6 @@ def execute_notebook(path: Path, write: bool = False, timeout: int = CELL_TIMEOU
         error = lines[-1] if lines else type(exc).__name__
     seconds = time.perf_counter() - start
     if write and status == "ok":
+        final_frames(nb)
         nbformat.write(nb, path)
     return RunResult(path.name, status, seconds, headlines_of(nb), error)

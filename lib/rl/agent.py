@@ -11,6 +11,7 @@ gradient_steps, learning_starts, target_update_interval).
 from __future__ import annotations
 
 import functools
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -202,7 +203,8 @@ class DQNAgent:
         obs, _ = env.reset(seed=self.seed if self.steps == 0 else None)
         ep_return, start = 0.0, self.steps
         clock = time.perf_counter()
-        with tqdm(total=total_steps, disable=not progress, unit="step", leave=True) as bar:
+        # On stdout: in Jupyter a bar on stderr sits on a red background, as if something failed.
+        with tqdm(total=total_steps, disable=not progress, unit="step", leave=True, file=sys.stdout) as bar:
             for _ in range(total_steps):
                 self.steps += 1
                 t = self.steps
@@ -234,6 +236,9 @@ class DQNAgent:
                     bar.set_postfix(episodes=len(hist.episode_returns), last_return=f"{last:.3g}", greedy=f"{mean:.3g}")
                     if solved_return is not None and mean >= solved_return:
                         hist.solved_step = t
+                        # End the bar as finished, not frozen part-way as if interrupted.
+                        bar.total = bar.n
+                        bar.set_description(f"solved at step {t:,}")
                         break
         hist.train_seconds += time.perf_counter() - clock
         return hist
