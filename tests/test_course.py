@@ -92,6 +92,7 @@ def test_course_run_prints_a_summary_with_headlines():
     assert result.returncode == 0, result.stdout + result.stderr
     row = next(line for line in result.stdout.splitlines() if line.startswith(NB01))
     assert " ok " in row and "W = 2.0" in row and "test_r2 = 0." in row
+    assert "WARNING" not in result.stderr, result.stderr  # no kernel transport or shutdown warnings
 
 
 def test_stored_headlines():

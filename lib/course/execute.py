@@ -7,11 +7,13 @@ keeping only the final state of progress bars;
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
@@ -69,21 +71,28 @@ def execute_notebook(path: Path, write: bool = False, timeout: int = CELL_TIMEOU
     """
     path = Path(path)
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(path.parent)}},
-    )
     start = time.perf_counter()
-    try:
-        client.execute()
-        status, error = "ok", ""
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        status = "error"
-        lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
-        error = lines[-1] if lines else type(exc).__name__
+    # IPC sockets in a private folder instead of TCP on localhost: the kernel then has no reason
+    # to warn about unencrypted TCP before every notebook.
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        client = NotebookClient(
+            nb,
+            km=km,
+            timeout=timeout,
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        )
+        try:
+            client.execute()
+            status, error = "ok", ""
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            status = "error"
+            lines = [ln for ln in str(exc).strip().splitlines() if ln.strip()]
+            error = lines[-1] if lines else type(exc).__name__
+        finally:
+            if km.has_kernel:  # a kernel manager passed in is not shut down by nbclient
+                km.shutdown_kernel(now=True)
     seconds = time.perf_counter() - start
     if write and status == "ok":
         final_frames(nb)
