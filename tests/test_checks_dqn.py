@@ -1,4 +1,5 @@
-"""Checks of assignment 07: the references pass; stubs and the issue's typical mistakes are named."""
+"""Checks of assignment 07: the references pass; stubs and the issue's typical mistakes are named;
+correct versions written otherwise pass."""
 
 import numpy as np
 from check_harness import CheckTests
@@ -55,6 +56,117 @@ class MixesRows(R.ReplayBuffer):
         return b._replace(next_obs=self.next_obs[rng.integers(0, self.size, batch_size)])
 
 
+class ReturnsTuple(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        return tuple(super().sample(batch_size, rng))
+
+
+class LeavesIndicesOut(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        return super().sample(batch_size, rng)._replace(indices=None)
+
+
+class FieldsOutOfOrder(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        b = super().sample(batch_size, rng)
+        return R.Batch(b.obs, b.actions, b.terminated, b.next_obs, b.rewards, b.indices, b.weights)
+
+
+class FloatActions(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        b = super().sample(batch_size, rng)
+        return b._replace(actions=b.actions.astype(np.float32))
+
+
+class ZeroWeights(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        return super().sample(batch_size, rng)._replace(weights=np.zeros(batch_size, np.float32))
+
+
+class DrawsIndicesTwice(R.ReplayBuffer):
+    """Returns a second draw as indices, not the slots the rows came from."""
+
+    def sample(self, batch_size, rng):
+        return super().sample(batch_size, rng)._replace(indices=rng.integers(0, self.size, batch_size))
+
+
+class SamplesBeforePos(R.ReplayBuffer):
+    """Draws from slots 0..pos-1: right until the buffer wraps around."""
+
+    def sample(self, batch_size, rng):
+        return self._batch(rng.integers(0, max(self.pos, 1), size=batch_size), np.ones(batch_size))
+
+
+class GlobalSampler(R.ReplayBuffer):
+    def sample(self, batch_size, rng):
+        return self._batch(np.random.randint(0, self.size, size=batch_size), np.ones(batch_size))
+
+
+class SwapsObs(R.ReplayBuffer):
+    def add(self, obs, action, reward, next_obs, terminated):
+        return super().add(next_obs, action, reward, obs, terminated)
+
+
+class FullFromTheStart(R.ReplayBuffer):
+    def add(self, obs, action, reward, next_obs, terminated):
+        i = super().add(obs, action, reward, next_obs, terminated)
+        self.size = self.capacity
+        return i
+
+
+class DequeBuffer:
+    """Python lists that drop the oldest entry, rng.choice, float64 weights, Batch(**fields)."""
+
+    def __init__(self, capacity, obs_shape):
+        self.capacity, self.obs_shape = capacity, tuple(obs_shape)
+        self.columns = {name: [] for name in ("obs", "actions", "rewards", "next_obs", "terminated")}
+
+    def __len__(self):
+        return len(self.columns["rewards"])
+
+    def __getattr__(self, name):
+        columns = self.__dict__["columns"]
+        if name in columns:
+            dtype = {"actions": np.int64, "terminated": bool}.get(name, np.float32)
+            return np.array(columns[name], dtype=dtype)
+        raise AttributeError(name)
+
+    def add(self, obs, action, reward, next_obs, terminated):
+        if len(self) == self.capacity:  # keep slot order: overwrite the oldest in place
+            slot = self.__dict__.setdefault("_next", 0)
+            self.__dict__["_next"] = (slot + 1) % self.capacity
+        else:
+            slot = len(self)
+            for column in self.columns.values():
+                column.append(None)
+        for name, value in zip(self.columns, (np.array(obs), action, reward, np.array(next_obs), terminated)):
+            self.columns[name][slot] = value
+
+    def sample(self, batch_size, rng):
+        idx = rng.choice(len(self), size=batch_size)
+        fields = {name: getattr(self, name)[idx] for name in self.columns}
+        return R.Batch(**fields, indices=idx, weights=np.ones(batch_size))
+
+
+class TakeBuffer(R.ReplayBuffer):
+    """Counts with a separate comparison, samples with integers(size) and np.take, builds with _make."""
+
+    def add(self, obs, action, reward, next_obs, terminated):
+        for name, value in zip(
+            ("obs", "actions", "rewards", "next_obs", "terminated"), (obs, action, reward, next_obs, terminated)
+        ):
+            getattr(self, name)[self.pos] = value
+        self.size += self.size < self.capacity
+        self.pos = (self.pos + 1) % self.capacity
+
+    def sample(self, batch_size, rng):
+        idx = rng.integers(self.size, size=batch_size)
+        arrays = [
+            np.take(a, idx, axis=0) for a in (self.obs, self.actions, self.rewards, self.next_obs, self.terminated)
+        ]
+        return R.Batch._make([*arrays, idx, np.ones(batch_size, np.float32)])
+
+
 # -- targets and loss ---------------------------------------------------------------------------
 def td_no_cut(rewards, terminated, q, gamma):
     return rewards + gamma * q.max(axis=1)
@@ -66,6 +178,17 @@ def td_inverted_cut(rewards, terminated, q, gamma):
 
 def td_mean(rewards, terminated, q, gamma):
     return rewards + gamma * (1 - terminated) * q.mean(axis=1)
+
+
+def td_loop(rewards, terminated, q_next_target, gamma):
+    y = np.zeros(len(rewards))
+    for i in range(len(rewards)):
+        y[i] = rewards[i] if terminated[i] else rewards[i] + gamma * max(q_next_target[i])
+    return y
+
+
+def td_mask(rewards, terminated, q_next_target, gamma):
+    return rewards + gamma * ~np.asarray(terminated, bool) * np.max(q_next_target, axis=1)
 
 
 def huber_mse_gradient(x, y, weights=None):
@@ -89,6 +212,45 @@ def huber_sum(x, y, weights=None):
     return loss * len(x), dx * len(x)
 
 
+def huber_minus_one(x, y, weights=None):
+    w = np.ones_like(x) if weights is None else weights
+    d = x - y
+    _, dx = D.huber_loss(x, y, weights)
+    return float(np.mean(w * np.where(np.abs(d) <= 1, d * d / 2, np.abs(d) - 1))), dx
+
+
+def huber_weight_sum(x, y, weights=None):
+    loss, dx = D.huber_loss(x, y, weights)
+    scale = len(x) / (np.sum(weights) if weights is not None else len(x))
+    return loss * scale, dx * scale
+
+
+def huber_object_weights(x, y, weights=None):
+    w = np.ones_like(None) if weights is None else weights
+    loss, dx = D.huber_loss(x, y, weights)
+    return loss, w * dx / (1 if weights is None else weights)
+
+
+def huber_loop(x, y, weights=None):
+    N = len(x)
+    loss, dx = 0.0, np.zeros(N)
+    for i in range(N):
+        w = 1.0 if weights is None else weights[i]
+        d = x[i] - y[i]
+        if abs(d) <= 1:
+            loss, dx[i] = loss + w * d * d / 2, w * d / N
+        else:
+            loss, dx[i] = loss + w * (abs(d) - 0.5), w * np.sign(d) / N
+    return loss / N, dx
+
+
+def huber_clip(x, y, weights=None):
+    d = (np.asarray(x) - np.asarray(y)).astype(np.float32)
+    small = np.minimum(np.abs(d), 1.0)  # the quadratic part, the rest grows linearly
+    w = np.ones(len(d), np.float32) if weights is None else np.asarray(weights, np.float32)
+    return float(np.mean(w * (0.5 * small**2 + np.abs(d) - small))), w * np.clip(d, -1, 1) / len(d)
+
+
 def collect_cuts_on_truncation(env, obs, q_net, epsilon, rng, buffer):
     a = int(rng.integers(q_net.num_actions)) if rng.random() < epsilon else int(np.argmax(q_net.q_values(obs[None])[0]))
     next_obs, r, term, trunc, _ = env.step(a)
@@ -107,6 +269,55 @@ def collect_stores_reset_obs(env, obs, q_net, epsilon, rng, buffer):
 
 def collect_never_explores(env, obs, q_net, epsilon, rng, buffer):
     return D.collect_transition(env, obs, q_net, 0.0, rng, buffer)
+
+
+def collect_swaps_obs(env, obs, q_net, epsilon, rng, buffer):
+    a = int(rng.integers(q_net.num_actions)) if rng.random() < epsilon else int(np.argmax(q_net.q_values(obs[None])[0]))
+    next_obs, r, term, trunc, _ = env.step(a)
+    buffer.add(next_obs, a, r, obs, term)
+    return next_obs, r, term, trunc
+
+
+def collect_stores_next_obs_twice(env, obs, q_net, epsilon, rng, buffer):
+    a = int(rng.integers(q_net.num_actions)) if rng.random() < epsilon else int(np.argmax(q_net.q_values(obs[None])[0]))
+    next_obs, r, term, trunc, _ = env.step(a)
+    buffer.add(next_obs, a, r, next_obs, term)
+    return next_obs, r, term, trunc
+
+
+def collect_two_actions(env, obs, q_net, epsilon, rng, buffer):
+    a = int(rng.integers(2)) if rng.random() < epsilon else int(np.argmax(q_net.q_values(obs[None])[0]))
+    next_obs, r, term, trunc, _ = env.step(a)
+    buffer.add(obs, a, r, next_obs, term)
+    return next_obs, r, term, trunc
+
+
+def collect_explores_too_often(env, obs, q_net, epsilon, rng, buffer):
+    return D.collect_transition(env, obs, q_net, min(1.0, 1.5 * epsilon), rng, buffer)
+
+
+def collect_global_rng(env, obs, q_net, epsilon, rng, buffer):
+    return D.collect_transition(env, obs, q_net, epsilon, np.random.default_rng(np.random.randint(100)), buffer)
+
+
+def collect_choice(env, obs, q_net, epsilon, rng, buffer):
+    if rng.uniform() < epsilon:
+        action = int(rng.choice(q_net.num_actions))
+    else:
+        action = int(np.argmax(q_net.q_values(np.expand_dims(obs, 0)), axis=1)[0])
+    step = env.step(action)
+    buffer.add(obs, action, step[1], step[0], step[2])
+    return step[0], step[1], step[2], step[3]
+
+
+def collect_both_draws(env, obs, q_net, epsilon, rng, buffer):
+    """Draws the coin and a random action at every step; the number of actions from the env."""
+    coin, random_action = rng.random(), int(rng.integers(env.action_space.n))
+    greedy = int(q_net.q_values(obs.reshape(1, -1)).argmax())
+    action = random_action if coin < epsilon else greedy
+    next_obs, reward, terminated, truncated, _ = env.step(action)
+    buffer.add(obs.copy(), action, float(reward), next_obs.copy(), bool(terminated))
+    return next_obs, reward, terminated, truncated
 
 
 def loss_online_max(q_net, target_net, batch, gamma):
@@ -129,6 +340,31 @@ def loss_unweighted(q_net, target_net, batch, gamma):
     return D.dqn_loss(q_net, target_net, batch._replace(weights=np.ones_like(batch.weights)), gamma)
 
 
+def loss_refreshes_target(q_net, target_net, batch, gamma):
+    D.hard_update(target_net.params, q_net.params)  # "keeps the target fresh": not the loss's job
+    return D.dqn_loss(q_net, target_net, batch, gamma)
+
+
+def loss_one_hot(q_net, target_net, batch, gamma):
+    y = D.td_targets(batch.rewards, batch.terminated, target_net.q_values(batch.next_obs), gamma)
+    q, cache = q_net.forward(batch.obs)
+    taken = np.eye(q.shape[1])[batch.actions]
+    q_sa = (q * taken).sum(axis=1)
+    loss, dq_sa = D.huber_loss(q_sa, y, batch.weights)
+    return loss, q_net.backward(taken * dq_sa[:, None], cache), y - q_sa
+
+
+def loss_take_along(q_net, target_net, batch, gamma):
+    q_next = target_net.forward(batch.next_obs)[0]
+    y = batch.rewards + gamma * np.where(batch.terminated, 0, q_next.max(axis=1))
+    q, cache = q_net.forward(batch.obs)
+    q_sa = np.take_along_axis(q, batch.actions[:, None], axis=1)[:, 0]
+    loss, dq_sa = huber_loop(q_sa, y, batch.weights)
+    dq = np.zeros_like(q)
+    np.put_along_axis(dq, batch.actions[:, None], dq_sa[:, None], axis=1)
+    return loss, q_net.backward(dq, cache), y - q_sa
+
+
 # -- extensions ---------------------------------------------------------------------------------
 def double_argmax_target(r, term, online, target, gamma):
     return D.td_targets(r, term, target, gamma)
@@ -140,6 +376,35 @@ def double_swapped(r, term, online, target, gamma):
 
 def double_no_cut(r, term, online, target, gamma):
     return D.double_dqn_targets(r, np.zeros_like(term), online, target, gamma)
+
+
+def double_take_along(r, term, online, target, gamma):
+    chosen = np.take_along_axis(target, online.argmax(axis=1)[:, None], axis=1)[:, 0]
+    return r + gamma * (1 - term.astype(float)) * chosen
+
+
+def double_loop(r, term, online, target, gamma):
+    return np.array([r[i] + (0 if term[i] else gamma * target[i][int(np.argmax(online[i]))]) for i in range(len(r))])
+
+
+def dueling_loop(value, advantages):
+    return np.array([value[i, 0] + row - sum(row) / len(row) for i, row in enumerate(advantages)])
+
+
+def dueling_einsum(value, advantages):
+    A = advantages.shape[1]
+    centering = np.eye(A) - np.full((A, A), 1 / A)  # subtracts the row mean
+    return value + np.einsum("na,ab->nb", advantages, centering)
+
+
+def weights_by_min(probs, buffer_size, beta):
+    return (probs / probs.min()) ** (-beta)  # the largest weight belongs to the least likely sample
+
+
+def weights_loop(probs, buffer_size, beta):
+    w = [float(np.exp(-beta * np.log(buffer_size * p))) for p in probs]
+    top = max(w)
+    return np.array([x / top for x in w])
 
 
 class AddsInsteadOfReplacing(R.SumTree):
@@ -160,9 +425,80 @@ class FindsEmptyLeaves(R.SumTree):
         return (np.asarray(values) / self.total * self.capacity).astype(int)  # uniform over leaves
 
 
+class DeltasFromOldValues(R.SumTree):
+    """Vectorized: every change is taken from the leaf's value before the call, then added up the path."""
+
+    def update(self, indices, priorities):
+        nodes = np.asarray(indices) + self.size
+        change = np.asarray(priorities, float) - self.tree[nodes]
+        self.tree[nodes] = priorities
+        nodes //= 2
+        while nodes[0] >= 1:
+            np.add.at(self.tree, nodes, change)
+            nodes //= 2
+
+
+class GoesLeftOnEquality(R.SumTree):
+    def find(self, values):
+        out = []
+        for v in np.atleast_1d(values):
+            node = 1
+            while node < self.size:
+                if v <= self.tree[2 * node]:
+                    node = 2 * node
+                else:
+                    v, node = v - self.tree[2 * node], 2 * node + 1
+            out.append(node - self.size)
+        return np.array(out)
+
+
+class ForgetsToSubtract(R.SumTree):
+    def find(self, values):
+        out = []
+        for v in np.atleast_1d(values):
+            node = 1
+            while node < self.size:
+                node = 2 * node if v < self.tree[2 * node] else 2 * node + 1
+            out.append(node - self.size)
+        return np.array(out)
+
+
+class LoopTree(R.SumTree):
+    """Sequential updates that add each change up the path; find by a loop over the values."""
+
+    def update(self, indices, priorities):
+        for i, p in zip(indices, priorities):
+            node = self.size + int(i)
+            change = p - self.tree[node]
+            while node >= 1:
+                self.tree[node] += change
+                node //= 2
+
+    def find(self, values):
+        found = np.empty(len(values), np.int64)
+        for j, v in enumerate(values):
+            node = 1
+            while node < self.size:
+                left = self.tree[2 * node]
+                node, v = (2 * node, v) if v < left else (2 * node + 1, v - left)
+            found[j] = node - self.size
+        return found
+
+
+class FirstWinsPrefixTree(R.SumTree):
+    """The first of repeated indices wins; find by a search in the leaves' running sums."""
+
+    def update(self, indices, priorities):
+        idx, first = np.unique(np.asarray(indices), return_index=True)
+        super().update(idx, np.asarray(priorities, float)[first])
+
+    def find(self, values):
+        prefix = np.cumsum(self.tree[self.size :])
+        return np.searchsorted(prefix, values, side="right")
+
+
 class TestChecks(CheckTests):
     module = module
-    min_alternatives = 0  # issue 12: raise to 2 (the default) once the alternatives are written
     references = {
         "replay_buffer": R.ReplayBuffer,
         "td_targets": D.td_targets,
@@ -175,7 +511,7 @@ class TestChecks(CheckTests):
         "importance_weights": R.importance_weights,
     }
     stubs = {"replay_buffer": StubBuffer, "sum_tree": StubTree}
-    behavioural = {"replay_buffer", "collect_transition", "sum_tree"}
+    behavioural = {"replay_buffer", "collect_transition"}
     mistakes = [
         ("replay_buffer", OverwritesNewest, "overwriting one slot"),
         ("replay_buffer", SamplesCapacity, "never filled"),
@@ -200,9 +536,53 @@ class TestChecks(CheckTests):
         ("dueling_aggregate", lambda v, a: v + a, "without centering"),
         ("dueling_aggregate", lambda v, a: v + a - a.max(axis=1, keepdims=True), "max advantage"),
         ("dueling_aggregate", lambda v, a: v + a - a.mean(axis=0, keepdims=True), "over the batch"),
-        ("sum_tree", AddsInsteadOfReplacing, "total is wrong after an update"),
-        ("sum_tree", FindsEmptyLeaves, "priority is 0"),
+        ("sum_tree", AddsInsteadOfReplacing, "added on top of the old one"),
+        ("sum_tree", FindsEmptyLeaves, "leaves whose priority is 0"),
         ("importance_weights", lambda p, n, beta: (n * p) ** (-beta), "not normalized"),
         ("importance_weights", lambda p, n, beta: (n * p) ** beta / ((n * p) ** beta).max(), "wrong sign"),
         ("importance_weights", lambda p, n, beta: (n * p) ** (-beta) / ((n * p) ** (-beta)).sum(), "by the sum"),
+        ("replay_buffer", ReturnsTuple, "not a Batch"),
+        ("replay_buffer", LeavesIndicesOut, "batch.indices is None"),
+        ("replay_buffer", FloatActions, "batch.actions has dtype float32, but should hold integers"),
+        ("replay_buffer", ZeroWeights, "weights should all be 1"),
+        ("replay_buffer", DrawsIndicesTwice, "no field of the batch matches the slots"),
+        ("replay_buffer", SamplesBeforePos, "each of the 4 filled slots should come up"),
+        ("replay_buffer", GlobalSampler, "global random generator"),
+        ("replay_buffer", SwapsObs, "obs and next_obs are swapped"),
+        ("replay_buffer", FullFromTheStart, "should be 3"),
+        ("huber_loss", huber_weight_sum, "sum of the weights"),
+        ("huber_loss", huber_minus_one, "where the two pieces meet"),
+        ("replay_buffer", FieldsOutOfOrder, "batch.rewards has dtype bool.*fields in order"),
+        ("huber_loss", huber_object_weights, "dtype object"),
+        ("collect_transition", collect_swaps_obs, "stored swapped"),
+        ("collect_transition", collect_stores_next_obs_twice, "the observation the step started from"),
+        ("collect_transition", collect_two_actions, "action 2 was never taken"),
+        ("collect_transition", collect_explores_too_often, "explores with probability about 0.7\\d instead of 0.5"),
+        ("collect_transition", collect_global_rng, "global random generator"),
+        ("dqn_loss", loss_refreshes_target, "changed the target network"),
+        ("dueling_aggregate", lambda v, a: v + a - a.mean(axis=1), "other rows' means"),
+        ("dueling_aggregate", lambda v, a: v + a - a.mean(), "every entry"),
+        ("sum_tree", DeltasFromOldValues, "added both changes"),
+        ("sum_tree", GoesLeftOnEquality, "strictly"),
+        ("sum_tree", ForgetsToSubtract, "subtract the left sum"),
+    ]
+    alternatives = [
+        ("replay_buffer", DequeBuffer),
+        ("replay_buffer", TakeBuffer),
+        ("td_targets", td_loop),
+        ("td_targets", td_mask),
+        ("huber_loss", huber_loop),
+        ("huber_loss", huber_clip),
+        ("collect_transition", collect_choice),
+        ("collect_transition", collect_both_draws),
+        ("dqn_loss", loss_one_hot),
+        ("dqn_loss", loss_take_along),
+        ("double_dqn_targets", double_take_along),
+        ("double_dqn_targets", double_loop),
+        ("dueling_aggregate", dueling_loop),
+        ("dueling_aggregate", dueling_einsum),
+        ("sum_tree", LoopTree),
+        ("sum_tree", FirstWinsPrefixTree),
+        ("importance_weights", weights_by_min),
+        ("importance_weights", weights_loop),
     ]

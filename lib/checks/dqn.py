@@ -2,12 +2,16 @@
 
 Functions are compared with the references in `lib.rl.dqn`, `lib.rl.replay` and
 `lib.models.q_network` (asked through `expected`) on seeded inputs, and typical wrong versions
-are recognised by the values they return. The two classes the
-student writes (ReplayBuffer, SumTree) are checked by behaviour: which slots hold what after a
-known sequence of adds, which slots sampling can reach, what the tree sums to.
+are recognised by the values they return. The two classes the student writes (ReplayBuffer,
+SumTree) are checked by behaviour: which slots hold what after a known sequence of adds, what a
+sampled Batch holds (every field, its dtype, the slot each row came from), what the tree sums to
+and which leaf it finds for each value. Whatever draws random numbers must draw them from the
+`rng` it is given; statistical tests accept 4.5 standard deviations around the expected share.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 
@@ -16,6 +20,7 @@ from ..rl.envs import CorridorEnv
 from ..rl.replay import Batch
 from .core import Check
 from .expected import answer, reference
+from .q_learning import global_rng_untouched, share_window
 
 ref = reference("lib.rl.dqn")
 _ref_dueling = reference("lib.models.q_network").dueling_aggregate
@@ -35,12 +40,76 @@ __all__ = [
 
 
 # -- dqn.ipynb ---------------------------------------------------------------------------------
-def _fields(c, batch, what):
-    names = Batch._fields
-    if not isinstance(batch, tuple) or len(batch) < 5:
-        got = "None (did you forget `return`?)" if batch is None else type(batch).__name__
-        c.fail(f"{what} should return a Batch({', '.join(names)}), got {got}")
-    return dict(zip(names, batch))
+_KINDS = {"b": "bool", "iu": "integer", "f": "float"}
+_FIELD_KINDS = {
+    "obs": "f",
+    "actions": "iu",
+    "rewards": "f",
+    "next_obs": "f",
+    "terminated": "b",
+    "indices": "iu",
+    "weights": "f",
+}
+
+
+def _batch(c, batch, buf, batch_size) -> dict:
+    """The fields of a Batch that buf.sample(batch_size, rng) returned, as arrays, after checking
+    its type, every field's shape and dtype, the weights, and that each row is the slot named in
+    indices."""
+    names = ", ".join(Batch._fields)
+    if batch is None:
+        c.fail(f"sample returned None (did you forget `return`?): return a Batch({names})")
+    if not isinstance(batch, Batch):
+        c.fail(
+            f"sample returned a {type(batch).__name__}, not a Batch: return Batch({names}) (the named tuple from "
+            f"lib.rl.replay), so that the agent can read batch.obs, batch.actions, ..."
+        )
+    fields = {}
+    for name, kinds in _FIELD_KINDS.items():
+        value = getattr(batch, name)
+        if value is None:
+            c.fail(f"batch.{name} is None: fill every field of the Batch ({names}).")
+        arr = np.asarray(value)
+        shape = (batch_size, *buf.obs_shape) if name in ("obs", "next_obs") else (batch_size,)
+        order = f" (Batch's fields in order: {names})"
+        if arr.shape != shape:
+            c.fail(f"batch.{name} has shape {arr.shape}, but sample({batch_size}, rng) should give {shape}{order}.")
+        if arr.dtype.kind not in kinds:
+            c.fail(
+                f"batch.{name} has dtype {arr.dtype}, but should hold {_KINDS[kinds]}s"
+                + (": np.ones(batch_size, np.float32) for uniform replay." if name == "weights" else f"{order}.")
+            )
+        fields[name] = arr
+    c.require(
+        np.all(fields["weights"] == 1.0),
+        f"uniform replay's weights should all be 1 (np.ones(batch_size, np.float32)), got {fields['weights'][:6]}...",
+    )
+    idx = fields["indices"]
+    if idx.min() < 0 or idx.max() >= len(buf):
+        c.fail(f"batch.indices should be slots 0..{len(buf) - 1} (the filled ones), got {idx.min()}..{idx.max()}.")
+    off = [name for name in Batch._fields[:5] if not np.array_equal(fields[name], np.asarray(getattr(buf, name))[idx])]
+    if len(off) == 5:
+        c.fail(
+            "no field of the batch matches the slots in batch.indices: return the indices you drew (idx) as "
+            "indices, and index every array with them."
+        )
+    c.require(
+        not off,
+        f"a sampled row mixes different transitions: batch.{' and batch.'.join(off)} do not come from the slots in "
+        f"batch.indices. Index every array with the same indices.",
+    )
+    return fields
+
+
+def _uniform_counts(c, idx, size, what):
+    n = len(idx)
+    counts = np.bincount(idx, minlength=size)
+    tol = n * share_window(1 / size, n)
+    c.require(
+        np.all(np.abs(counts - n / size) <= tol),
+        f"{what}: each of the {size} filled slots should come up about {n / size:.0f} times in {n:,} draws "
+        f"(± {tol:.0f}), got {counts.tolist()}: draw indices uniformly, rng.integers(0, size, batch_size).",
+    )
 
 
 def replay_buffer(cls) -> None:
@@ -49,7 +118,13 @@ def replay_buffer(cls) -> None:
     c = Check("ReplayBuffer", cls)
     buf = c.call(4, (2,))
     for i in range(6):  # transitions 0..5 into 4 slots: 4 and 5 replace 0 and 1
-        c.call_with(buf.add, np.full(2, float(i)), i % 2, float(i), np.full(2, i + 0.5), i == 5)
+        c.call_with(buf.add, np.full(2, float(i)), i % 3, float(i), np.full(2, i + 0.5), i == 5)
+        if i == 2:
+            c.require(
+                len(buf) == 3,
+                f"after 3 adds to a buffer of capacity 4, len(buffer) should be 3, got {len(buf)}: size grows by "
+                f"one per add.",
+            )
     c.require(
         len(buf) == 4,
         f"after 6 adds to a buffer of capacity 4, len(buffer) should be 4, got {len(buf)}: "
@@ -67,34 +142,40 @@ def replay_buffer(cls) -> None:
         f"after adding rewards 0..5 to a buffer of capacity 4, slots should hold [4, 5, 2, 3] (the two oldest "
         f"replaced), got {rewards.tolist()}. Write to slot pos, then pos = (pos + 1) % capacity.",
     )
+    obs, next_obs = np.asarray(buf.obs)[:, 0], np.asarray(buf.next_obs)[:, 0]
+    if np.allclose(obs, [4.5, 5.5, 2.5, 3.5]) and np.allclose(next_obs, [4, 5, 2, 3]):
+        c.fail("obs and next_obs are swapped: store obs in buffer.obs and next_obs in buffer.next_obs.")
     c.require(
-        np.allclose(np.asarray(buf.obs)[:, 0], [4, 5, 2, 3])
-        and np.allclose(np.asarray(buf.next_obs)[:, 0], [4.5, 5.5, 2.5, 3.5])
+        np.allclose(obs, [4, 5, 2, 3])
+        and np.allclose(next_obs, [4.5, 5.5, 2.5, 3.5])
+        and list(np.asarray(buf.actions)) == [1, 2, 2, 0]
         and list(np.asarray(buf.terminated)) == [False, True, False, False],
-        "obs, next_obs or terminated are not stored in the same slot as the reward: store all five in slot pos.",
+        "obs, actions, next_obs or terminated are not stored in the same slot as the reward: store all five in "
+        "slot pos.",
     )
 
-    small = c.call(100, (1,))
-    for i in range(1, 8):  # transitions 1..7: an unfilled slot shows up as a row of zeros
-        c.call_with(small.add, np.array([float(i)]), 0, float(i), np.array([i + 1.0]), False)
-    rng = np.random.default_rng(0)
-    b = _fields(c, c.call_with(small.sample, 3000, rng), "sample")
-    rewards = np.asarray(b["rewards"], dtype=float)
-    if rewards.shape != (3000,):
-        c.fail(f"sample(3000, rng) should give rewards of shape (3000,), got {rewards.shape}")
-    if np.any(rewards == 0):
-        c.fail(
-            "sample drew slots that were never filled (7 of 100 slots hold transitions, but empty zero rows came "
-            "back): draw indices with rng.integers(0, size), not capacity."
-        )
+    with global_rng_untouched(c):
+        # the full buffer has wrapped (pos 2, size 4): sampling must reach all four slots alike
+        b = _batch(c, c.call_with(buf.sample, 2000, np.random.default_rng(0)), buf, 2000)
+        _uniform_counts(c, b["indices"], 4, "sampling a full buffer whose next write goes to slot 2")
+
+        small = c.call(100, (1,))
+        for i in range(1, 8):  # transitions 1..7: an unfilled slot shows up as a row of zeros
+            c.call_with(small.add, np.array([float(i)]), 0, float(i), np.array([i + 1.0]), False)
+        b = c.call_with(small.sample, 3000, np.random.default_rng(1))
+        rewards = np.asarray(getattr(b, "rewards", None), dtype=float)
+        if rewards.shape == (3000,) and np.any(rewards == 0):
+            c.fail(
+                "sample drew slots that were never filled (7 of 100 slots hold transitions, but empty zero rows "
+                "came back): draw indices with rng.integers(0, size), not capacity."
+            )
+        b = _batch(c, b, small, 3000)
+        _uniform_counts(c, b["indices"], 7, "sampling 7 transitions in a buffer of capacity 100")
+        runs = [c.call_with(small.sample, 50, np.random.default_rng(2)) for _ in range(2)]
     c.require(
-        len(set(rewards.tolist())) == 7,
-        f"sample should reach every filled slot; 3,000 draws from 7 transitions "
-        f"reached only {sorted(set(rewards.tolist()))}.",
-    )
-    c.require(
-        np.allclose(np.asarray(b["obs"])[:, 0], rewards) and np.allclose(np.asarray(b["next_obs"])[:, 0], rewards + 1),
-        "a sampled row mixes different transitions: index every array with the same indices.",
+        np.array_equal(runs[0].indices, runs[1].indices),
+        "two samples with generators made from the same seed drew different slots: draw the indices from the "
+        "`rng` argument, not from a new or unseeded generator.",
     )
     c.done()
 
@@ -136,11 +217,12 @@ def td_targets(fn) -> None:
 
 
 def huber_loss(fn) -> None:
-    """Check `huber_loss(x, y, weights=None) -> (loss, dx)`."""
+    """Check `huber_loss(x, y, weights=None) -> (loss, dx)` on differences inside, at and beyond
+    |x - y| = 1 (some between 1 and 2), without and with weights."""
     c = Check("huber_loss", fn)
-    x = np.array([0.3, -0.5, 2.0, -3.0, 1.0, 0.0])
-    y = np.array([0.0, 0.2, -0.5, 0.5, 0.0, 0.0])
-    w = np.array([1.0, 0.5, 0.25, 1.0, 0.8, 0.3])
+    x = np.array([0.3, -0.5, 2.0, -3.0, 1.0, 0.0, 1.5, -0.2])
+    y = np.array([0.0, 0.2, -0.5, 0.5, 0.0, 0.0, 0.0, 1.0])
+    w = np.array([1.0, 0.5, 0.25, 1.0, 0.8, 0.3, 0.6, 0.9])
     d, N = x - y, len(x)
     for weights in (None, w):
         ww = np.ones(N) if weights is None else w
@@ -148,19 +230,34 @@ def huber_loss(fn) -> None:
         args = (x, y) if weights is None else (x, y, weights)
         got_loss, got_dx = c.unpack(c.call(*args), ("loss", "dx"))
         label = "" if weights is None else " with weights"
-        c.close(
-            got_loss,
-            loss,
-            f"the loss{label}",
-            mistakes=[
+        kind = np.asarray(got_dx).dtype.kind
+        if got_dx is not None and kind not in "fiu":
+            c.fail(
+                f"the gradient dx{label} has dtype {np.asarray(got_dx).dtype}: it should be a float array like x. "
+                f"Build the default weights from x (np.ones_like(x)), not from None or a list."
+            )
+        mistakes = [
+            (
+                "it is the squared error everywhere; beyond |x - y| = 1 the Huber loss grows linearly: |d| - 1/2.",
+                np.sum(ww * 0.5 * d * d) / N,
+            ),
+            ("it is summed over the batch; average it (divide by N).", loss * N),
+            (
+                "beyond |x - y| = 1 the loss should be |d| - 1/2, where the two pieces meet (1/2 at |d| = 1), not "
+                "|d| - 1.",
+                np.sum(ww * np.where(np.abs(d) <= 1, 0.5 * d * d, np.abs(d) - 1.0)) / N,
+            ),
+            ("the weights are ignored: multiply each example's loss by its weight.", ref.huber_loss(x, y)[0]),
+        ]
+        if weights is not None:
+            mistakes.append(
                 (
-                    "it is the squared error everywhere; beyond |x - y| = 1 the Huber loss grows linearly: |d| - 1/2.",
-                    np.sum(ww * 0.5 * d * d) / N,
-                ),
-                ("it is summed over the batch; average it (divide by N).", loss * N),
-                ("the weights are ignored: multiply each example's loss by its weight.", ref.huber_loss(x, y)[0]),
-            ],
-        )
+                    "it is divided by the sum of the weights; divide by N, the batch size (the weights only scale "
+                    "each example's loss).",
+                    loss * N / w.sum(),
+                )
+            )
+        c.close(got_loss, loss, f"the loss{label}", mistakes=mistakes)
         c.close(
             got_dx,
             dx,
@@ -180,9 +277,9 @@ def huber_loss(fn) -> None:
 
 
 def _clock():
-    """A 6-cell corridor observed as one-hot vectors: reaching cell 5 terminates (+1); otherwise a
-    time limit of 3 steps truncates."""
-    return CorridorEnv(6, one_hot=True, max_steps=3)
+    """A 6-cell corridor observed as one-hot vectors, two actions: each step costs 0.1, reaching
+    cell 5 terminates (+1); otherwise a time limit of 3 steps truncates."""
+    return CorridorEnv(6, one_hot=True, max_steps=3, step_reward=-0.1)
 
 
 def _right_net():
@@ -192,83 +289,171 @@ def _right_net():
     return net
 
 
+def _left_net3():
+    """A QNetwork with three actions (left, right, wait) whose greedy action is always 0 (left)."""
+    net = QNetwork((6,), 3, hidden=(4,), seed=0)
+    net.params["b_out"][:] = [10.0, 0.0, 0.0]
+    return net
+
+
 class _TransitionLog:
-    """The buffer handed to the student's collect_transition: it keeps every `add` in order,
-    with the arrays a ReplayBuffer has (obs, actions, rewards, next_obs, terminated)."""
+    """The buffer handed to the student's collect_transition: it keeps a copy of every `add`'s
+    arguments, in order."""
 
     def __init__(self):
         self.rows = []
 
     def add(self, obs, action, reward, next_obs, terminated):
-        self.rows.append(
-            (np.array(obs, dtype=np.float32), action, reward, np.array(next_obs, dtype=np.float32), terminated)
-        )
+        self.rows.append(copy.deepcopy((obs, action, reward, next_obs, terminated)))
 
     def __len__(self):
         return len(self.rows)
 
-    def _column(self, i, dtype=None):
-        return np.array([row[i] for row in self.rows], dtype=dtype)
 
-    obs = property(lambda self: self._column(0))
-    actions = property(lambda self: self._column(1, np.int64))
-    rewards = property(lambda self: self._column(2, np.float64))
-    next_obs = property(lambda self: self._column(3))
-    terminated = property(lambda self: self._column(4, bool))
+def _same_obs(a, b) -> bool:
+    a = np.asarray(a) if a is not None else None
+    return a is not None and a.shape == np.shape(b) and a.dtype.kind in "fiu" and np.array_equal(a, b)
+
+
+def _check_row(c, row, obs, true, when):
+    """The stored (obs, action, reward, next_obs, terminated) of one step: obs is the observation
+    the step started from, the rest what env.step returned (`true`: next_obs, reward, terminated)."""
+    s_obs, _, s_reward, s_next, s_term = row
+    next_obs, reward, terminated = true
+    if _same_obs(s_obs, next_obs) and _same_obs(s_next, obs):
+        c.fail(f"{when}, obs and next_obs were stored swapped: buffer.add(obs, action, reward, next_obs, terminated).")
+    c.require(
+        _same_obs(s_obs, obs),
+        f"{when}, the stored obs should be the observation the step started from (the `obs` argument, one-hot "
+        f"{int(np.argmax(obs))}), got {s_obs!r}: buffer.add(obs, action, reward, next_obs, terminated).",
+    )
+    c.require(
+        s_reward is not None and np.ndim(s_reward) == 0 and float(s_reward) == reward,
+        f"{when}, the stored reward should be the step's reward {reward}, got {s_reward!r}: "
+        f"buffer.add(obs, action, reward, next_obs, terminated).",
+    )
+    if not _same_obs(s_next, next_obs):
+        c.fail(
+            f"{when}, the stored next_obs should be the observation env.step returned (one-hot "
+            f"{int(np.argmax(next_obs))}), got {s_next!r}. Store what env.step returned, not a reset observation: "
+            f"resetting is the training loop's job."
+        )
+    if s_term is None or bool(s_term) != terminated:
+        c.fail(
+            "the truncated transition was stored as terminated. That cuts the bootstrap where the task did not "
+            "end (only the clock ran out): store `terminated` alone, never `terminated or truncated`."
+            if s_term
+            else f"{when}, the stored terminated flag should be {terminated}, got {s_term!r}."
+        )
+
+
+def _check_return(c, out, true, when):
+    """The function's return (next_obs, reward, terminated, truncated) against env.step's `true` one."""
+    next_obs, reward, terminated, truncated = true
+    if not _same_obs(out[0], next_obs):
+        c.fail(
+            f"{when}, the returned next_obs should be the observation env.step returned (one-hot "
+            f"{int(np.argmax(next_obs))}), got {out[0]!r}: return it as it is, not a reset observation (resetting "
+            f"is the training loop's job)."
+        )
+    c.require(
+        out[1] is not None and np.ndim(out[1]) == 0 and float(out[1]) == reward,
+        f"{when}, the returned reward should be the step's reward {reward}, got {out[1]!r}.",
+    )
+    c.require(
+        (bool(out[2]), bool(out[3])) == (terminated, truncated),
+        f"{when}, the step should come back {'terminated' if terminated else 'not terminated'} and "
+        f"{'truncated' if truncated else 'not truncated'}, got terminated={out[2]!r}, truncated={out[3]!r}: "
+        f"return the env's own flags.",
+    )
+
+
+def _actions(c, net, epsilon, rng, n) -> np.ndarray:
+    """The actions of n one-step calls from cell 2 of a three-action corridor."""
+    env, buf = CorridorEnv(6, one_hot=True, num_actions=3), _TransitionLog()
+    for _ in range(n):
+        obs, _ = env.reset(options={"start": 2})
+        c.call(env, obs, net, epsilon, rng, buf, may_change=(0, 4, 5))
+    actions = [row[1] for row in buf.rows]
+    if len(actions) != n or not all(isinstance(a, (int, np.integer)) and 0 <= a < 3 for a in actions):
+        c.fail(
+            f"each call should store one transition whose action is an int in 0..2 (three actions); {n} calls "
+            f"stored {len(actions)}, e.g. {actions[:3]}."
+        )
+    return np.array(actions)
 
 
 def collect_transition(fn) -> None:
     """Check `collect_transition(env, obs, q_net, epsilon, rng, buffer)
-    -> (next_obs, reward, terminated, truncated)`."""
+    -> (next_obs, reward, terminated, truncated)`: what it stores and returns on steps that go on,
+    truncate and terminate, and how it explores (three actions, epsilon 1 and 0.5, from rng)."""
     c = Check("collect_transition", fn)
-    net, rng = _right_net(), np.random.default_rng(0)
-    # truncation: three greedy steps from state 0 end by the time limit at state 3
-    env, buf = _clock(), _TransitionLog()
-    obs, _ = env.reset()
-    for step in range(3):
+    net = _right_net()
+    with global_rng_untouched(c):
+        rng = np.random.default_rng(0)
+        # truncation: three greedy steps from state 0 end by the time limit at state 3
+        env, buf = _clock(), _TransitionLog()
+        obs, _ = env.reset()
+        eye = np.eye(6, dtype=np.float32)
+        for step in range(3):
+            out = c.unpack(
+                c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5)),
+                ("next_obs", "reward", "terminated", "truncated"),
+            )
+            c.require(
+                len(buf) == step + 1,
+                f"each call must add exactly one transition to the buffer; after {step + 1} call(s) it holds "
+                f"{len(buf)}.",
+            )
+            c.require(buf.rows[step][1] == 1, "with epsilon = 0 the action must be the greedy one, argmax_a Q(obs, a).")
+            when = f"at step {step + 1}" + (" (truncated by the time limit)" if step == 2 else "")
+            _check_row(c, buf.rows[step], obs, (eye[step + 1], -0.1, False), when)
+            _check_return(c, out, (eye[step + 1], -0.1, False, step == 2), when)
+            obs = out[0]
+        # termination: from state 4 one step right reaches the goal
+        env, buf = _clock(), _TransitionLog()
+        obs, _ = env.reset(options={"start": 4})
         out = c.unpack(
             c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5)),
             ("next_obs", "reward", "terminated", "truncated"),
         )
+        _check_row(c, buf.rows[0], obs, (eye[5], 1.0, True), "at the step that reaches the goal")
+        _check_return(c, out, (eye[5], 1.0, True, False), "at the step that reaches the goal")
+        # exploration with three actions, greedy 0 (left)
+        net3 = _left_net3()
+        n = 900
+        counts = np.bincount(_actions(c, net3, 1.0, rng, n), minlength=3)
+        shares = {0.5: np.mean(_actions(c, net3, 0.5, rng, 1500) == 0)}
+        runs = [_actions(c, net3, 0.5, np.random.default_rng(7), 40) for _ in range(2)]
+    if counts[0] == n:
+        c.fail(
+            f"with epsilon = 1 actions should be uniformly random, but all {n} were the greedy one: explore with "
+            f"probability epsilon, rng.random() < epsilon."
+        )
+    if counts[2] == 0:
+        c.fail(
+            f"with epsilon = 1 and three actions, action 2 was never taken in {n} steps (counts {counts.tolist()}): "
+            f"draw the random action from all of them, rng.integers(q_net.num_actions)."
+        )
+    tol = n * share_window(1 / 3, n)
+    c.require(
+        np.all(np.abs(counts - n / 3) <= tol),
+        f"with epsilon = 1 actions should be uniformly random, each of the three about {n // 3} times in {n} steps "
+        f"(± {tol:.0f}), got {counts.tolist()}: explore with rng.integers(q_net.num_actions).",
+    )
+    for eps, share in shares.items():
+        p, tol = 1 - eps + eps / 3, share_window(1 - eps + eps / 3, 1500)
         c.require(
-            len(buf) == step + 1,
-            f"each call must add exactly one transition to the buffer; after {step + 1} call(s) it holds {len(buf)}.",
+            abs(share - p) <= tol,
+            f"with epsilon = {eps} and three actions the greedy action should be taken {100 * p:.1f} % of the time "
+            f"(1 - epsilon + epsilon / 3, ± {100 * tol:.1f} over 1,500 steps), got {100 * share:.1f} %: your function "
+            f"explores with probability about {(1 - share) * 1.5:.2f} instead of {eps}. Explore exactly when "
+            f"rng.random() < epsilon.",
         )
-        c.require(buf.actions[step] == 1, "with epsilon = 0 the action must be the greedy one, argmax_a Q(obs, a).")
-        obs = out[0]
     c.require(
-        bool(out[3]) and not bool(out[2]),
-        "the third step should come back truncated (the time limit) and not terminated: return the env's own flags.",
-    )
-    if buf.terminated[2]:
-        c.fail(
-            "the truncated transition was stored as terminated. That cuts the bootstrap where the task did not "
-            "end (only the clock ran out): store `terminated` alone, never `terminated or truncated`."
-        )
-    if not np.array_equal(buf.next_obs[2], np.eye(6, dtype=np.float32)[3]):
-        c.fail(
-            f"the truncated transition's next_obs should be the state the step reached (one-hot 3), got "
-            f"{buf.next_obs[2].tolist()}. Store the observation env.step returned, not a reset observation: "
-            f"resetting is the training loop's job."
-        )
-    # termination: from state 4 one step right reaches the goal
-    env, buf = _clock(), _TransitionLog()
-    obs, _ = env.reset(options={"start": 4})
-    out = c.call(env, obs, net, 0.0, rng, buf, may_change=(0, 4, 5))
-    c.require(
-        bool(buf.terminated[0]) and buf.rewards[0] == 1.0,
-        "reaching the goal terminates with reward 1: store terminated=True and the reward.",
-    )
-    # exploration: epsilon = 1 picks both actions about equally
-    env, buf = _clock(), _TransitionLog()
-    for _ in range(400):
-        obs, _ = env.reset()
-        c.call(env, obs, net, 1.0, rng, buf, may_change=(0, 4, 5))
-    share = buf.actions.mean()
-    c.require(
-        0.35 < share < 0.65,
-        f"with epsilon = 1 actions should be uniformly random, but 'right' was taken "
-        f"{100 * share:.0f} % of the time: explore with rng.integers(num_actions).",
+        np.array_equal(*runs),
+        "two runs with generators made from the same seed took different actions: draw every random number from "
+        "the `rng` argument, not from a new or unseeded generator.",
     )
     c.done()
 
@@ -310,11 +495,19 @@ def dqn_loss(fn) -> None:
     gamma = 0.9
     loss, grads, td = _reference_dqn_loss(net.params, target.params, batch, gamma)
     before = {k: v.copy() for k, v in net.params.items()}
+    before_target = {k: v.copy() for k, v in target.params.items()}
     got = c.unpack(c.call(net, target, batch, gamma), ("loss", "grads", "td_errors"))
     c.require(
-        all(np.array_equal(before[k], net.params[k]) for k in before),
+        set(net.params) == set(before) and all(np.array_equal(before[k], net.params[k]) for k in before),
         "dqn_loss changed the network's parameters: it only computes the loss and gradients; the optimizer "
         "step comes after.",
+    )
+    c.require(
+        set(target.params) == set(before_target)
+        and all(np.array_equal(before_target[k], target.params[k]) for k in before_target),
+        "dqn_loss changed the target network's parameters: it only reads target_net (target_net.q_values for the "
+        "targets); the training loop refreshes it every C steps, and a target that moves with every update is "
+        "what the target network is there to prevent.",
     )
     rows = np.arange(len(batch.actions))
     q_sa = net.q_values(batch.obs)[rows, batch.actions]
@@ -419,65 +612,139 @@ def dueling_aggregate(fn) -> None:
     """Check `dueling_aggregate(value, advantages) -> q`."""
     c = Check("dueling_aggregate", fn)
     rng = np.random.default_rng(5)
-    v, a = rng.normal(size=(4, 1)), rng.normal(size=(4, 3))
-    expected = _ref_dueling(v, a)
-    c.close(
-        c.call(v, a),
-        expected,
-        "Q",
-        mistakes=[
-            (
-                "V + A without centering: then V and A are not identifiable (any constant can move between them). "
-                "Subtract the mean advantage over actions.",
-                v + a,
-            ),
-            (
-                "it subtracts the max advantage (the paper's first variant); use the mean over actions, which the "
-                "paper found steadier.",
-                v + a - a.max(axis=1, keepdims=True),
-            ),
-            (
-                "the mean is taken over the batch (axis 0); take it over actions: a.mean(axis=1, keepdims=True).",
-                v + a - a.mean(axis=0, keepdims=True),
-            ),
-        ],
-    )
+    for N, A in ((3, 3), (4, 3)):  # with N == A a mean without keepdims broadcasts along the wrong axis
+        v, a = rng.normal(size=(N, 1)), rng.normal(size=(N, A))
+        mistakes = _dueling_mistakes(v, a)
+        if N == A:
+            mistakes.append(
+                (
+                    f"each row subtracted the other rows' means (here N = A = {N}, so a.mean(axis=1), of shape (N,), "
+                    f"broadcast along the actions): keep the axis, a.mean(axis=1, keepdims=True).",
+                    v + a - a.mean(axis=1),
+                )
+            )
+        c.close(c.call(v, a), _ref_dueling(v, a), f"Q for N = {N} states and A = {A} actions", mistakes=mistakes)
     c.done()
 
 
+def _dueling_mistakes(v, a):
+    return [
+        (
+            "V + A without centering: then V and A are not identifiable (any constant can move between them). "
+            "Subtract the mean advantage over actions.",
+            v + a,
+        ),
+        (
+            "it subtracts the max advantage (the paper's first variant); use the mean over actions, which the "
+            "paper found steadier.",
+            v + a - a.max(axis=1, keepdims=True),
+        ),
+        (
+            "the mean is taken over the batch (axis 0); take it over actions: a.mean(axis=1, keepdims=True).",
+            v + a - a.mean(axis=0, keepdims=True),
+        ),
+        (
+            "the mean is taken over every entry of the batch; take each row's own mean over actions: "
+            "a.mean(axis=1, keepdims=True).",
+            v + a - a.mean(),
+        ),
+    ]
+
+
+@answer
+def _tree_found(capacity, updates, values):
+    """The reference SumTree(capacity) after `updates` [(indices, priorities), ...] in order:
+    (its total, the leaves it finds for values)."""
+    from ..rl.replay import SumTree
+
+    tree = SumTree(capacity)
+    for indices, priorities in updates:
+        tree.update(np.asarray(indices), np.asarray(priorities))
+    return tree.total, tree.find(values)
+
+
+def _total(c, tree, after, expected, mistakes=()):
+    """The tree's total after an update, required to equal expected (one of them, if a tuple)."""
+    total = tree.total
+    if total is None or np.ndim(total) != 0:
+        c.fail(f"total should be one number, the root's sum, got {total!r}")
+    total = float(total)
+    for value, message in mistakes:
+        if np.isclose(total, value):
+            c.fail(f"the total is {total:g} after {after}: {message}")
+    allowed = np.atleast_1d(expected)
+    c.require(
+        np.any(np.isclose(total, allowed)),
+        f"after {after} the total should be {' or '.join(f'{e:g}' for e in allowed)}, got {total:g}: every inner "
+        f"node holds the sum of its two children, the root the sum of all leaves.",
+    )
+
+
 def sum_tree(cls) -> None:
-    """Check a SumTree class: `cls(capacity)`, `.update(indices, priorities)`, `.total`, `.find(values)`."""
+    """Check a SumTree class: `cls(capacity)`, `.update(indices, priorities)`, `.total`, `.find(values)`:
+    totals after updates (one that changes a leaf, one that names a leaf twice), and the leaf found
+    for values on every boundary between leaves and thousands of values in between."""
     c = Check("SumTree", cls)
-    tree = c.call(6)
-    c.call_with(tree.update, np.arange(6), np.array([1.0, 0.0, 2.0, 3.0, 0.0, 4.0]))
-    total = float(tree.total)
-    c.require(
-        np.isclose(total, 10.0), f"after setting priorities [1, 0, 2, 3, 0, 4] the total should be 10, got {total}."
-    )
+    tree = c.call(6)  # 8 leaves, 6 used
+    updates = [([0, 1, 2, 3, 4, 5], [1.0, 1.0, 2.0, 3.0, 0.0, 4.0])]  # leaf 1, a right child, holds exactly 1
+    c.call_with(tree.update, np.array(updates[0][0]), np.array(updates[0][1]))
+    _total(c, tree, "setting priorities [1, 1, 2, 3, 0, 4]", 11.0)
+    updates.append(([3], [0.5]))
     c.call_with(tree.update, np.array([3]), np.array([0.5]))
-    total = float(tree.total)
-    if np.isclose(total, 10.5):
+    added = (
+        "changing leaf 3 from 3 to 0.5 should give 8.5. The new priority was added on top of the old one: "
+        "propagate the change (new - old) or recompute the sums."
+    )
+    _total(c, tree, "changing leaf 3 from 3 to 0.5", 8.5, mistakes=[(11.5, added)])
+    updates.append(([2, 2], [5.0, 1.0]))
+    c.call_with(tree.update, np.array([2, 2]), np.array([5.0, 1.0]))
+    twice = (
+        "leaf 2 (priority 2) was given 5 and then 1 in one call, and the sums above it added both changes from the "
+        "old value (+3 and -1). Set the leaves one after the other, each change from the leaf's current value, "
+        "or recompute the sums from the children after setting the leaves."
+    )
+    _total(c, tree, "update([2, 2], [5, 1])", (7.5, 11.5), mistakes=[(10.5, twice)])
+    updates.append(([2], [2.0]))
+    c.call_with(tree.update, np.array([2]), np.array([2.0]))
+    _total(c, tree, "setting leaf 2 back to 2", 8.5)
+
+    leaves = np.array([1.0, 1.0, 2.0, 0.5, 0.0, 4.0])
+    bounds = np.concatenate([[0.0], np.cumsum(leaves)[:-1]])  # where each leaf's share starts
+    values = np.concatenate([bounds, [0.5, 3.0, np.nextafter(4.0, 0), np.nextafter(8.5, 0)]])
+    values = np.concatenate([values, np.random.default_rng(0).random(3000) * 8.5])
+    _, expected = _tree_found(6, updates, values)
+    found = c.call_with(tree.find, values)
+    found = np.asarray(found).ravel() if found is not None else None
+    if found is None or found.shape != values.shape or found.dtype.kind not in "iuf":
         c.fail(
-            "the total is wrong after an update: changing leaf 3 from 3 to 0.5 should give 7.5, got 10.5. The new "
-            "priority was added on top of the old one: propagate the change (new - old) or recompute the sums."
+            f"find(values) should return one leaf index per value, shape {values.shape}, got "
+            f"{'None' if found is None else f'{found.dtype} of shape {found.shape}'}"
         )
-    c.require(np.isclose(total, 7.5), f"after changing leaf 3 from 3 to 0.5 the total should be 7.5, got {total}.")
-    rng = np.random.default_rng(0)
-    values = rng.random(20_000) * 7.5
-    found = np.asarray(c.call_with(tree.find, values)).astype(int).ravel()
-    if found.shape != (20_000,):
-        c.fail(f"find(values) should return one leaf index per value, shape (20000,), got {found.shape}")
-    share = np.bincount(found, minlength=6)[:6] / found.size
-    expected = np.array([1.0, 0.0, 2.0, 0.5, 0.0, 4.0]) / 7.5
-    c.require(
-        share[1] == 0 and share[4] == 0, "find returned a leaf whose priority is 0: such a leaf must never be drawn."
+    strict = (
+        " Go left only while the value is below the left sum, strictly: a value equal to the left sum lies beyond "
+        "it (leaf i covers the values from the sum of the leaves before it, included, to that plus p_i, excluded)."
     )
-    c.require(
-        np.allclose(share, expected, atol=0.02),
-        f"find should return leaf i for a share p_i / total of uniform values: expected "
-        f"{np.round(expected, 3).tolist()}, got {np.round(share, 3).tolist()}. Walk down: go left if "
-        f"value < left sum, else subtract the left sum and go right.",
-    )
+    on_bound = np.isin(values, bounds)
+    wrong = np.flatnonzero(found != expected)
+    if wrong.size:
+        i = wrong[~on_bound[wrong]][0] if not on_bound[wrong].all() else wrong[0]
+        empty = (found < 0) | (found >= 6) | (leaves[np.clip(found, 0, 5).astype(int)] == 0)
+        c.fail(
+            f"find({values[i]!r}) returned leaf {found[i]:g}, expected leaf {expected[i]}: {wrong.size} of "
+            f"{values.size} values went to the wrong leaf"
+            + (
+                f", {empty.sum()} of them to leaves whose priority is 0, which must never be drawn"
+                if empty.any()
+                else ""
+            )
+            + f" (priorities {leaves.tolist()})."
+            + (
+                strict
+                if on_bound[wrong].all()
+                else " Walk down: go left if value < left sum, else subtract the left sum and go right."
+            )
+        )
+    c.count += 1
     c.done()
 
 
