@@ -46,6 +46,18 @@ def q_no_gamma(Q, s, a, r, s_next, terminated, alpha, gamma):
     return T.q_learning_update(Q, s, a, r, s_next, terminated, alpha, 1.0)
 
 
+def q_same_action_next(Q, s, a, r, s_next, terminated, alpha, gamma):
+    return T.sarsa_update(Q, s, a, r, s_next, a, terminated, alpha, gamma)
+
+
+def sarsa_same_action_next(Q, s, a, r, s_next, a_next, terminated, alpha, gamma):
+    return T.sarsa_update(Q, s, a, r, s_next, a, terminated, alpha, gamma)
+
+
+def episode_fixed_epsilon(env, Q, alpha, gamma, epsilon, rng):
+    return T.q_learning_episode(env, Q, alpha, gamma, 0.1, rng)
+
+
 def q_returns_nothing_but_correct_q(Q, s, a, r, s_next, terminated, alpha, gamma):
     T.q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma)
 
@@ -256,6 +268,9 @@ class TestChecks(CheckTests):
         ("q_learning_update", q_two_statements, "s_next == s"),
         ("q_learning_update", q_no_step_size, "set to the target itself"),
         ("q_learning_update", q_no_gamma, "gamma is missing"),
+        ("q_learning_update", q_same_action_next, r"used Q\[s_next, a\]"),
+        ("sarsa_update", sarsa_same_action_next, r"used Q\[s_next, a\]"),
+        ("q_learning_episode", episode_fixed_epsilon, "every action should be the greedy one"),
         ("sarsa_update", sarsa_two_statements, "s_next == s"),
         ("q_learning_episode", episode_total_is_last_reward, "last step's reward alone"),
         ("q_learning_episode", episode_ignores_epsilon, "pass epsilon on"),

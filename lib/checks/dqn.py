@@ -163,8 +163,8 @@ def replay_buffer(cls) -> None:
         for i in range(1, 8):  # transitions 1..7: an unfilled slot shows up as a row of zeros
             c.call_with(small.add, np.array([float(i)]), 0, float(i), np.array([i + 1.0]), False)
         b = c.call_with(small.sample, 3000, np.random.default_rng(1))
-        rewards = np.asarray(getattr(b, "rewards", None), dtype=float)
-        if rewards.shape == (3000,) and np.any(rewards == 0):
+        rewards = np.asarray(getattr(b, "rewards", None))
+        if rewards.shape == (3000,) and rewards.dtype.kind in "fiu" and np.any(rewards == 0):
             c.fail(
                 "sample drew slots that were never filled (7 of 100 slots hold transitions, but empty zero rows "
                 "came back): draw indices with rng.integers(0, size), not capacity."
@@ -206,7 +206,13 @@ def td_targets(fn) -> None:
         ("gamma is missing: y = r + gamma * max_a' Q(s', a').", r + np.where(term, 0.0, q.max(axis=1))),
     ]
     got = c.call(r, term, q, gamma)
-    c.close(got, expected, "the targets", mistakes=mistakes)
+    c.close(
+        got,
+        expected,
+        "the targets",
+        mistakes=mistakes,
+        hint="y = r + gamma * q_next_target.max(axis=1) row by row, with 0 instead of the max where terminated.",
+    )
     c.close(
         c.call(r[:2], np.array([False, False]), np.array([[1.0, 5.0], [2.0, 0.0]]), 1.0),
         [r[0] + 5, r[1] + 2],
@@ -584,6 +590,8 @@ def double_dqn_targets(fn) -> None:
         c.call(r, term, online, target, gamma),
         expected,
         "the Double DQN targets",
+        hint="a* = q_next_online.argmax(axis=1); y = r + gamma * q_next_target[rows, a*], with 0 instead where "
+        "terminated.",
         mistakes=[
             (
                 "the argmax is taken from the target network: that is vanilla DQN's max. Let the online network choose "

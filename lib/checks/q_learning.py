@@ -153,11 +153,14 @@ def epsilon_greedy(fn) -> None:
 
 # -- updates -----------------------------------------------------------------------------------
 def _update_case(seed=1):
-    """A (6, 3) Q table; its row 3 has a clear maximum at action 1 (for an update of Q[3, 1]
-    whose next state is 3 again)."""
+    """A (6, 3) Q table. Row 4, the next state of the updates of Q[2, 1], has its maximum at
+    action 0 and its minimum (SARSA's next action) at 2, so that max Q[4], Q[4, a_next] and
+    Q[4, a] all differ; row 3 has a clear maximum at action 1 (for an update of Q[3, 1] whose
+    next state is 3 again)."""
     rng = np.random.default_rng(seed)
     Q = rng.normal(size=(6, 3))
     Q[3] = [0.2, 1.5, -0.3]
+    Q[4] = [0.8, 0.3, -0.4]
     return Q
 
 
@@ -172,6 +175,14 @@ def _updated(rule: str, Q, args):
     return Q, delta
 
 
+_TARGETS = {
+    "q_learning_update": "The target is r + gamma * max_a' Q[s_next, a'] (just r when terminated); then "
+    "Q[s, a] += alpha * (target - Q[s, a]), changing no other entry.",
+    "sarsa_update": "The target is r + gamma * Q[s_next, a_next] (just r when terminated); then "
+    "Q[s, a] += alpha * (target - Q[s, a]), changing no other entry.",
+}
+
+
 def _check_update(c, rule, args, mistakes, what):
     """Run the student's update on a fresh Q; compare the whole table and the TD error it returns.
 
@@ -181,7 +192,7 @@ def _check_update(c, rule, args, mistakes, what):
     Q_ref, delta_ref = _updated(rule, Q, args)
     Q_student = Q.copy()
     delta = c.call(Q_student, *args, may_change=(0,))
-    c.close(Q_student, Q_ref, f"Q after {what}", mistakes=mistakes)
+    c.close(Q_student, Q_ref, f"Q after {what}", mistakes=mistakes, hint=_TARGETS[rule])
     c.close(
         delta,
         delta_ref,
@@ -234,12 +245,17 @@ def q_learning_update(fn) -> None:
             ),
         ]
         if not terminated:
-            mistakes.append(
+            mistakes += [
                 (
                     "gamma is missing: the target is r + gamma * max_a' Q[s_next, a'].",
                     _nudged(Q, 2, 1, 0.3 * (0.7 + Q[4].max() - Q[2, 1])),
-                )
-            )
+                ),
+                (
+                    "the target used Q[s_next, a], the next state's value of the same action; Q-learning takes "
+                    "the best next action's: max_a' Q[s_next, a'].",
+                    _nudged(Q, 2, 1, 0.3 * (0.7 + 0.9 * Q[4, 1] - Q[2, 1])),
+                ),
+            ]
         if terminated:
             no_cut = _nudged(Q, 2, 1, 0.3 * (0.7 + 0.9 * Q[4].max() - Q[2, 1]))
             mistakes.insert(
@@ -283,7 +299,12 @@ def sarsa_update(fn) -> None:
                     "it used the max over next actions (that is Q-learning); SARSA uses "
                     "Q[s_next, a_next], the action actually taken next.",
                     uses_max,
-                )
+                ),
+                (
+                    "the target used Q[s_next, a], the next state's value of the same action; SARSA uses the "
+                    "action taken next: Q[s_next, a_next].",
+                    _nudged(Q, 2, 1, 0.3 * (0.7 + 0.9 * Q[4, 1] - Q[2, 1])),
+                ),
             ]
         _check_update(c, "sarsa_update", args, mistakes, f"a {'terminal' if terminated else 'non-terminal'} step")
     args = (3, 1, -0.4, 3, 1, False, 0.5, 0.8)  # (s, a) = (s_next, a_next) = (3, 1)
@@ -432,6 +453,12 @@ def q_learning_episode(fn) -> None:
         env, total, steps = _run_logged(c, spec, Q, 0.5, 0.9, 0.0, 0)
         expected_Q, ref_total, ref_steps = _episode(spec, _chain_q(), 0.5, 0.9, 0.0, 0)
         what = "the corridor" if limit is None else "the corridor cut off by a 2-step time limit"
+        actions = [step[1] for step in env.log]
+        c.require(
+            all(a == 1 for a in actions),
+            f"with epsilon = 0 every action should be the greedy one, 1 (right) in every state of this corridor; "
+            f"the episode took {actions}: pass epsilon on to epsilon_greedy and act on Q[s] of the current state.",
+        )
         mistakes = [
             (_BOOTSTRAP_TERMINAL, _episode_variant(_chain(**spec), _chain_q(), 0.5, 0.9, bootstrap_terminal=True))
         ]
