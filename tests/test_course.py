@@ -99,3 +99,16 @@ def test_stored_headlines():
     nb = nbformat.read(ROOT / "solutions" / NB01, as_version=4)
     h = headlines_of(nb)
     assert abs(h["W"] - 2) < 0.05 and abs(h["b"] - 3) < 1.0 and 0.2 < h["test_r2"] < 0.6
+
+
+def test_start_copies_the_release_and_never_overwrites(tmp_path):
+    dest = tmp_path / "mine"
+    first = _course(["start", "01_linear_regression", "--to", str(dest)], ROOT)
+    assert first.returncode == 0 and "copied" in first.stdout, first.stderr
+    notebook = dest / "linear_regression.ipynb"
+    assert notebook.read_bytes() == (ROOT / "assignments" / NB01).read_bytes()
+    notebook.write_text("my work")
+    again = _course(["start", "01_linear_regression", "--to", str(dest)], ROOT)
+    assert again.returncode == 0 and "kept" in again.stdout and notebook.read_text() == "my work"
+    unknown = _course(["start", "99_nope"], ROOT)
+    assert unknown.returncode == 2 and "no such assignment: 99_nope" in unknown.stderr

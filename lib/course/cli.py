@@ -1,5 +1,6 @@
 """The `course` command (also `python -m lib.course`).
 
+course start ASSIGNMENT            copy the release into work/ASSIGNMENT/, your own copy (students)
 course generate [ASSIGNMENT ...]   solutions/ -> assignments/ (student release)
 course check                       fail unless the release is exactly what generate makes
 course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
@@ -18,7 +19,20 @@ from .. import __version__
 from ..paths import ROOT, CourseError, require_checkout, solution_notebooks
 
 # Commands that read solutions/ and so need the repository, not an installed copy.
-NEEDS_CHECKOUT = {"generate", "check", "execute", "run", "grade", "mutate"}
+NEEDS_CHECKOUT = {"start", "generate", "check", "execute", "run", "grade", "mutate"}
+
+
+def _start(args) -> int:
+    from .release import start
+
+    copied, kept = start(args.assignment, args.to)
+    for path in copied:
+        print(f"copied {path}")
+    for path in kept:
+        print(f"kept   {path} (already there: your work is never overwritten)")
+    folder = (copied or kept)[0].parent if copied or kept else args.to
+    print(f"\nOpen it with:  jupyter lab {folder}")
+    return 0
 
 
 def _generate(args) -> int:
@@ -125,6 +139,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"course {__version__} (dl-from-scratch-course)")
     sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("start", help="copy an assignment's release into work/ASSIGNMENT/ to work in (students)")
+    p.add_argument("assignment", help="e.g. 01_linear_regression")
+    p.add_argument("--to", help="another folder for your copy (default: work/ASSIGNMENT)")
+    p.set_defaults(func=_start)
     p = sub.add_parser("generate", help="release solutions/ into assignments/")
     p.add_argument("assignments", nargs="*", help="e.g. 01_linear_regression (default: all)")
     p.set_defaults(func=_generate)

@@ -98,6 +98,28 @@ def generate(assignments: list[str] | None = None, root: Path = ROOT) -> list[Pa
     return written
 
 
+def start(assignment: str, dest: Path | None = None, root: Path = ROOT) -> tuple[list[Path], list[Path]]:
+    """Copy the release of `assignment` into dest (default work/<assignment>/, ignored by git):
+    the student's own copy, which `generate` never touches. Files already there are kept as they
+    are, never overwritten. Returns (copied, kept). Raises NoSuchAssignment for an unknown name
+    and ReleaseError when the release folder is missing (run `course generate` first)."""
+    check_assignment(assignment, root)
+    source = root / "assignments" / assignment
+    if not source.is_dir():
+        raise ReleaseError(f"assignments/{assignment} is missing: run `course generate {assignment}` first")
+    dest = Path(dest) if dest is not None else root / "work" / assignment
+    copied, kept = [], []
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        target = dest / path.relative_to(source)
+        if target.exists():
+            kept.append(target)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
+        copied.append(target)
+    return copied, kept
+
+
 def _solution_lines(nb) -> set[str]:
     """Substantive lines inside solution regions, minus lines that also stand outside them."""
     inside, outside = set(), set()
