@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from lib.course import mutation as M
+from lib.paths import CourseError
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,7 @@ def test_a_class_exercise_collects_each_of_its_checks(tmp_path):
 
 
 def test_unknown_assignment_is_a_clear_error(tmp_path):
-    with pytest.raises(M.MutationError, match="no such assignment: 99_nope"):
+    with pytest.raises(CourseError, match="no such assignment: 99_nope"):
         M.build("99_nope", tmp_path)
 
 

@@ -13,9 +13,11 @@ student's code runs with warnings silenced; NaN and inf are caught by the compar
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 import os
+import random
 import sysconfig
 import traceback
 import warnings
@@ -261,3 +263,67 @@ class Check:
     def done(self) -> None:
         tests = "1 test" if self.count == 1 else f"all {self.count} tests"
         print(f"{GREEN}✓ {self.name}: {tests} passed.{RESET}")
+
+
+# -- helpers shared by the checks --------------------------------------------------------------
+def distinct(mistakes, expected, rtol: float = 1e-6, atol: float = 1e-8) -> list:
+    """The (message, value) mistakes that these inputs can tell apart: a value equal to the expected
+    one, or to another mistake's value under a different message, would name a cause the inputs
+    cannot distinguish (with D = 1, "divided by D" gives the same number as "summed"), so it is
+    dropped and the failure gets the generic message instead."""
+    expected = np.asarray(expected, dtype=np.float64)
+
+    def same(a, b) -> bool:
+        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+    values = [np.asarray(v, dtype=np.float64) for _, v in mistakes]
+    return [
+        (message, value)
+        for i, ((message, _), value) in enumerate(zip(mistakes, values))
+        if not same(value, expected)
+        and not any(same(value, other) for j, other in enumerate(values) if j != i and mistakes[j][0] != message)
+    ]
+
+
+def _global_rng_state():
+    """NumPy's global generator state (a tuple holding an array) and Python's `random` state."""
+    return np.random.get_state(), random.getstate()
+
+
+def _same_rng_state(a, b) -> bool:
+    (np_a, py_a), (np_b, py_b) = a, b
+    return py_a == py_b and all(np.array_equal(x, y) for x, y in zip(np_a, np_b))
+
+
+RNG_FROM_SEED = "rng = np.random.default_rng(seed), so that the same seed gives the same run"
+RNG_ARGUMENT = (
+    "the `rng` argument (rng.random(), rng.integers(n), rng.choice(...)), so that the same generator gives the same run"
+)
+
+
+@contextlib.contextmanager
+def global_rng_untouched(c: Check, source: str = RNG_ARGUMENT):
+    """Fail the check if the code run inside draws from NumPy's global generator (np.random.rand,
+    np.random.permutation, np.random.seed, ...) or Python's `random`; the global state is restored
+    either way, so a check never changes the random numbers of the student's notebook.
+    source: where the numbers should come from, for the message (RNG_FROM_SEED or RNG_ARGUMENT)."""
+    before = _global_rng_state()
+    try:
+        yield
+    finally:
+        after = _global_rng_state()
+        np.random.set_state(before[0])
+        random.setstate(before[1])
+    if not _same_rng_state(before, after):
+        c.fail(
+            "your code drew from a global random generator (np.random.rand, np.random.choice, "
+            f"np.random.permutation, random.shuffle, ...): draw every random number from {source}."
+        )
+
+
+Z_WINDOW = 4.5  # acceptance windows of statistical tests, in standard deviations (1 in 150,000 fails)
+
+
+def share_window(p: float, n: int) -> float:
+    """Half-width of the acceptance window for a share with probability p over n draws."""
+    return Z_WINDOW * np.sqrt(p * (1 - p) / n)

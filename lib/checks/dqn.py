@@ -18,9 +18,8 @@ import numpy as np
 from ..models.q_network import QNetwork
 from ..rl.envs import CorridorEnv
 from ..rl.replay import Batch
-from .core import Check
+from .core import Check, global_rng_untouched, share_window
 from .expected import answer, reference
-from .q_learning import global_rng_untouched, share_window
 
 ref = reference("lib.rl.dqn")
 _ref_dueling = reference("lib.models.q_network").dueling_aggregate

@@ -8,12 +8,9 @@ from the right answer and from every other named mistake (`distinct`).
 
 from __future__ import annotations
 
-import contextlib
-import random
-
 import numpy as np
 
-from .core import Check
+from .core import RNG_FROM_SEED, Check, distinct, global_rng_untouched
 from .expected import answer, reference
 
 ref = reference("lib.linear_regression")
@@ -44,55 +41,6 @@ def _problem(seed: int, N: int, D: int):
 # comes last: with D = 1, dividing by D looks like summing, and matrix products look like
 # elementwise ones, so a mistake is best named on the others.
 _PROBLEMS = [(1, 20, 3), (2, 50, 5), (0, 7, 1)]
-
-
-def distinct(mistakes, expected, rtol: float = 1e-6, atol: float = 1e-8) -> list:
-    """The (message, value) mistakes that these inputs can tell apart: a value equal to the expected
-    one, or to another mistake's value under a different message, would name a cause the inputs
-    cannot distinguish (with D = 1, "divided by D" gives the same number as "summed"), so it is
-    dropped and the failure gets the generic message instead."""
-    expected = np.asarray(expected, dtype=np.float64)
-
-    def same(a, b) -> bool:
-        return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol))
-
-    values = [np.asarray(v, dtype=np.float64) for _, v in mistakes]
-    return [
-        (message, value)
-        for i, ((message, _), value) in enumerate(zip(mistakes, values))
-        if not same(value, expected)
-        and not any(same(value, other) for j, other in enumerate(values) if j != i and mistakes[j][0] != message)
-    ]
-
-
-def _global_rng_state():
-    """NumPy's global generator state (a tuple holding an array) and Python's `random` state."""
-    return np.random.get_state(), random.getstate()
-
-
-def _same_rng_state(a, b) -> bool:
-    (np_a, py_a), (np_b, py_b) = a, b
-    return py_a == py_b and all(np.array_equal(x, y) for x, y in zip(np_a, np_b))
-
-
-@contextlib.contextmanager
-def global_rng_untouched(c: Check):
-    """Fail the check if the code run inside draws from NumPy's global generator (np.random.shuffle,
-    np.random.permutation, np.random.seed, ...) or Python's `random`; the global state is restored
-    either way, so a check never changes the random numbers of the student's notebook."""
-    before = _global_rng_state()
-    try:
-        yield
-    finally:
-        after = _global_rng_state()
-        np.random.set_state(before[0])
-        random.setstate(before[1])
-    if not _same_rng_state(before, after):
-        c.fail(
-            "your code drew from a global random generator (np.random.choice, np.random.permutation, "
-            "np.random.seed, random.shuffle, ...): draw every random number from rng = "
-            "np.random.default_rng(seed), so that the same seed gives the same run."
-        )
 
 
 # -- the loss and its gradient ---------------------------------------------------------------
@@ -278,7 +226,7 @@ def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False):
 
 def _call_sgd(c: Check, X, y, **kwargs):
     """The student's minibatch_sgd(X, y, **kwargs) as (W, b, loss_history), watching the global generators."""
-    with global_rng_untouched(c):
+    with global_rng_untouched(c, RNG_FROM_SEED):
         got = c.call(X, y, **kwargs)
     W, b, hist = c.unpack(got, ["W", "b", "loss_history"])
     c.require(

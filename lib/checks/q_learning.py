@@ -13,57 +13,17 @@ values come from `lib.rl.tabular` through `expected` recipes that return the upd
 
 from __future__ import annotations
 
-import contextlib
-import random
-
 import gymnasium as gym
 import numpy as np
 
 from ..rl.envs import CorridorEnv
-from .core import Check
+from .core import Check, global_rng_untouched, share_window
 from .expected import answer
 
 __all__ = ["epsilon_greedy", "q_learning_update", "sarsa_update", "q_learning_episode"]
 
-_Z = 4.5  # acceptance windows of the statistical tests, in standard deviations
-
 
 # -- random generators -------------------------------------------------------------------------
-def _global_rng_state():
-    """NumPy's global generator state (a tuple holding an array) and Python's `random` state."""
-    return np.random.get_state(), random.getstate()
-
-
-def _same_rng_state(a, b) -> bool:
-    (np_a, py_a), (np_b, py_b) = a, b
-    return py_a == py_b and all(np.array_equal(x, y) for x, y in zip(np_a, np_b))
-
-
-@contextlib.contextmanager
-def global_rng_untouched(c: Check):
-    """Fail the check if the code run inside draws from NumPy's global generator (np.random.rand,
-    np.random.choice, ...) or Python's `random`; the global state is restored either way, so a
-    check never changes the random numbers of the student's notebook."""
-    before = _global_rng_state()
-    try:
-        yield
-    finally:
-        after = _global_rng_state()
-        np.random.set_state(before[0])
-        random.setstate(before[1])
-    if not _same_rng_state(before, after):
-        c.fail(
-            "your code drew from a global random generator (np.random.rand, np.random.choice, "
-            "random.random, ...): draw every random number from the `rng` argument (rng.random(), "
-            "rng.integers(n), rng.choice(...)), so that the same generator gives the same run."
-        )
-
-
-def share_window(p: float, n: int) -> float:
-    """Half-width of the acceptance window of a share with probability p over n draws."""
-    return _Z * np.sqrt(p * (1 - p) / n)
-
-
 # -- epsilon-greedy ----------------------------------------------------------------------------
 def _picks(c, q, epsilon, rng, n) -> np.ndarray:
     """n actions from the student's epsilon_greedy, required to be ints in 0..len(q)-1."""
