@@ -49,14 +49,16 @@ test-lowest:
 	$(TEST_ENV) $(LOWEST)/bin/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=tests/browser tests solutions/06_q_learning
 
-## A student's first minutes in a real browser: JupyterLab in Debian's chromium (installed with apt
-## when missing), driven by Playwright, on the student's set of packages in .venv-browser.
+## A student's first minutes in a real browser: a fresh .venv-browser holds only Playwright and
+## pytest; the notebook's own install cell installs the course into it (from this checkout, as a
+## stand-in for Colab's git install), then JupyterLab runs in Debian's chromium (apt-installed
+## when missing).
 BROWSER_VENV := .venv-browser
 test-browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@test -x $(BROWSER_VENV)/bin/python || $(PYTHON) -m venv $(BROWSER_VENV)
-	$(BROWSER_VENV)/bin/python -m pip install --quiet -e ".[browser]"
-	$(BROWSER_VENV)/bin/python -m pytest -p no:cacheprovider -v tests/browser
+	$(BROWSER_VENV)/bin/python -m pip install --quiet "playwright==1.65.2" "pytest>=7.4"
+	$(BROWSER_VENV)/bin/python -m pytest -p no:cacheprovider --confcutdir=tests/browser -v tests/browser
 
 ## Fix what ruff can fix by itself, and format the .py files.
 lint: $(STAMP)

@@ -8,6 +8,11 @@ import sys
 import nbformat
 import pytest
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 from lib.course import release
 from lib.course.execute import headlines_of
 from lib.paths import ROOT, assignment_names
@@ -112,3 +117,41 @@ def test_start_copies_the_release_and_never_overwrites(tmp_path):
     assert again.returncode == 0 and "kept" in again.stdout and notebook.read_text() == "my work"
     unknown = _course(["start", "99_nope"], ROOT)
     assert unknown.returncode == 2 and "no such assignment: 99_nope" in unknown.stderr
+
+
+def test_generate_refuses_to_replace_edited_release_notebooks(scratch):
+    """A student who filled in the release in the checkout loses nothing to `make run`."""
+    path = scratch / "assignments" / NB01
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "mse_loss")
+    cell.source = cell.source.replace("raise NotImplementedError()", "return 0.0  # my work")
+    nbformat.write(nb, path)
+    (scratch / "assignments" / "01_linear_regression" / "notes.txt").write_text("mine")
+    with pytest.raises(release.ReleaseError) as err:
+        release.generate(["01_linear_regression"], root=scratch)
+    message = str(err.value)
+    assert f"assignments/{NB01}" in message and "notes.txt" in message and "--force" in message
+    assert "# my work" in path.read_text()  # nothing was written
+    result = _course(["run", "01_linear_regression"], scratch)
+    assert result.returncode == 2 and "--force" in result.stderr and "# my work" in path.read_text()
+    release.generate(["01_linear_regression"], root=scratch, force=True)
+    assert "# my work" not in path.read_text() and not release.edited_since_release(path)
+
+
+def test_every_notebook_links_to_the_repository_and_installs_itself():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    repo = project["urls"]["Repository"].removeprefix("https://github.com/")
+    install_cells = set()
+    for path in sorted((ROOT / "solutions").glob("*/*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        rel = path.relative_to(ROOT / "solutions").as_posix()
+        intro = nb.cells[0].source
+        assert f"colab.research.google.com/github/{repo}/blob/main/assignments/{rel}" in intro, rel
+        assert f"mybinder.org/v2/gh/{repo}/main?urlpath=lab/tree/assignments/{rel}" in intro, rel
+        first_code = next(c for c in nb.cells if c.cell_type == "code")
+        assert "course-install" in first_code.metadata.get("tags", []), rel
+        install_cells.add(first_code.source)
+        if any(c.metadata.get("nbgrader", {}).get("grade") for c in nb.cells if c.cell_type == "code"):
+            assert "*Run All*\nstops at the first check that fails" in intro, rel
+    [cell] = install_cells  # the same cell everywhere
+    assert f"git+https://github.com/{repo}" in cell

@@ -38,7 +38,7 @@ def _start(args) -> int:
 def _generate(args) -> int:
     from .release import generate
 
-    written = generate(args.assignments or None)
+    written = generate(args.assignments or None, force=args.force)
     for path in written:
         print(f"wrote {path.relative_to(ROOT)}")
     return 0
@@ -145,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_start)
     p = sub.add_parser("generate", help="release solutions/ into assignments/")
     p.add_argument("assignments", nargs="*", help="e.g. 01_linear_regression (default: all)")
+    p.add_argument("--force", action="store_true", help="replace release files even if they were edited")
     p.set_defaults(func=_generate)
     p = sub.add_parser("check", help="fail unless assignments/ is exactly what generate makes")
     p.set_defaults(func=_check)

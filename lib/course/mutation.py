@@ -96,7 +96,8 @@ def exercises_of(notebook: Path) -> tuple[str, list[tuple[str, str]], list[Exerc
     (one solution cell can hold a class whose methods have a check each).
     """
     nb = nbformat.read(notebook, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
+    # The setup cell is the first code cell, after the cell that installs the course on Colab.
+    code = [c for c in nb.cells if c.cell_type == "code" and "course-install" not in c.metadata.get("tags", [])]
     setup = code[0].source if code and not _nbgrader(code[0]) else ""
     cells, checks = [], []
     for cell in code:

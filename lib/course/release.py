@@ -9,6 +9,7 @@ free of a database; `course grade` runs the full nbgrader pipeline in a scratch 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -37,7 +38,8 @@ class ReleaseError(CourseError):
 
 
 def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Return the student version of a solution notebook (the input is not modified)."""
+    """Return the student version of a solution notebook (the input is not modified), with its
+    fingerprint in metadata.course.release_sha256 (see `edited_since_release`)."""
     nb = nbformat.from_dict(nb)  # deep copy
     resources: dict = {}
     for pre in [
@@ -52,11 +54,41 @@ def release_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         CheckCellMetadata(),
     ]:
         nb, resources = pre.preprocess(nb, resources)
+    nb.metadata.pop("course", None)
+    nb.metadata["course"] = {"release_sha256": hashlib.sha256(_dumps(nb).encode()).hexdigest()}
     return nb
 
 
 def _dumps(nb) -> str:
     return nbformat.writes(nb) + "\n"
+
+
+def edited_since_release(path: Path) -> bool:
+    """True unless the notebook at path is exactly what `generate` wrote: its text, without the
+    fingerprint, still hashes to the fingerprint. A student's saved work, an instructor's hand edit
+    or a notebook generate never made all count as edited."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception:
+        return True
+    stamp = nb.metadata.get("course", {}).pop("release_sha256", None)
+    if not nb.metadata.get("course"):
+        nb.metadata.pop("course", None)
+    return stamp is None or hashlib.sha256(_dumps(nb).encode()).hexdigest() != stamp
+
+
+def _would_lose(target: Path, files: dict[str, str], assignments_dir: Path) -> list[str]:
+    """Files under target that replacing it with `files` would overwrite or delete, and that are not
+    generate's own unchanged output: edited notebooks, and files the release does not contain."""
+    lost = []
+    for path in sorted(p for p in target.rglob("*") if p.is_file()):
+        rel = path.relative_to(assignments_dir).as_posix()
+        if path.suffix == ".ipynb":
+            if edited_since_release(path):
+                lost.append(rel)
+        elif rel not in files:
+            lost.append(rel)
+    return lost
 
 
 def expected_release(assignment: str, root: Path = ROOT) -> dict[str, str]:
@@ -75,18 +107,30 @@ def expected_release(assignment: str, root: Path = ROOT) -> dict[str, str]:
     return files
 
 
-def generate(assignments: list[str] | None = None, root: Path = ROOT) -> list[Path]:
+def generate(assignments: list[str] | None = None, root: Path = ROOT, force: bool = False) -> list[Path]:
     """Write assignments/<name>/ from solutions/<name>/ for each name (all when None).
 
-    Stale files in those release folders are removed. Returns the written paths.
-    Raises NoSuchAssignment for an unknown name; nbgrader's errors for invalid cell metadata.
+    Stale files in those release folders are removed. Nothing is lost silently: unless force,
+    ReleaseError names every notebook that changed since generate wrote it (a student's work, a
+    hand edit) and every file the release would delete, and nothing is written. Returns the
+    written paths. Raises NoSuchAssignment for an unknown name; nbgrader's errors for invalid
+    cell metadata.
     """
     assignments_dir = root / "assignments"
     names = assignments or assignment_names(root)
+    releases = {name: expected_release(check_assignment(name, root), root) for name in names}
+    if not force:
+        lost = [rel for name in names for rel in _would_lose(assignments_dir / name, releases[name], assignments_dir)]
+        if lost:
+            raise ReleaseError(
+                "these files changed since `course generate` wrote them, or are not part of the release, and "
+                "would be overwritten or deleted: " + ", ".join(f"assignments/{rel}" for rel in lost) + ". "
+                "Students work in their own copy (course start NAME); to replace them anyway, run "
+                "`course generate --force`."
+            )
     written = []
     for name in names:
-        check_assignment(name, root)
-        files = expected_release(name, root)
+        files = releases[name]
         target = assignments_dir / name
         if target.exists():
             shutil.rmtree(target)

@@ -1,17 +1,21 @@
 """A student's first minutes in a real browser: JupyterLab in Debian's Chromium, driven by
-Playwright (`make test-browser`, which installs the student's set of packages in .venv-browser).
+Playwright (`make test-browser`, in a fresh .venv-browser that starts without the course).
 
-Opens a copy of the 01 release, runs all cells (Run All stops at the first check), reads the
-one-line "not implemented" message, types the first solution, sees the green line, finds the
-check cells locked and no instructor menus. Screenshots go to build/browser/.
+First the notebook's own install cell installs the course, as it would on Colab (from this
+checkout instead of GitHub). Then the test opens a copy of the 01 release, runs all cells (Run
+All stops at the first check), reads the one-line "not implemented" message, types the first
+solution, sees the green line, finds the check cells locked and no instructor menus.
+Screenshots go to build/browser/. Nothing here imports the course itself.
 """
 
+import json
 import os
 import secrets
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -32,6 +36,34 @@ SOLUTION = (
 )
 
 
+def _python(code: str) -> subprocess.CompletedProcess:
+    """Run code in a fresh interpreter of this environment, away from the checkout."""
+    with tempfile.TemporaryDirectory() as away:
+        return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=away)
+
+
+@pytest.fixture(scope="module")
+def installed():
+    """The course installed by the release's own first cell, in a Python that did not have it."""
+    subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", "dl-from-scratch-course"], check=False)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert _python("import lib").returncode != 0, "the course should not be installed yet"
+    release = json.loads((ROOT / "assignments" / "01_linear_regression" / NOTEBOOK).read_text())
+    first = next(c for c in release["cells"] if c["cell_type"] == "code")
+    assert "course-install" in first["metadata"].get("tags", [])
+    source = "".join(first["source"])
+    git_url = source.split('COURSE = "', 1)[1].split('"', 1)[0]
+    local = source.replace(git_url, f"dl-from-scratch-course @ {ROOT.as_uri()}")  # the checkout stands in for GitHub
+    done = _python(local)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return _python("import lib.checks, lib.paths; print(lib.paths.in_checkout())")
+
+
+def test_the_first_cell_installs_the_course_where_it_is_missing(installed):
+    assert installed.returncode == 0, installed.stderr
+    assert installed.stdout.strip() == "False"  # an installed copy, as on Colab, not the checkout
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -39,7 +71,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory):
+def lab(tmp_path_factory, installed):
     """JupyterLab on 127.0.0.1 with a token, serving a copy of the 01 release; yields its URL."""
     work = tmp_path_factory.mktemp("student")
     shutil.copytree(ROOT / "assignments" / "01_linear_regression", work / "01_linear_regression")
