@@ -1,9 +1,15 @@
 """environment.yml and pyproject.toml list the same packages, and the entry points work."""
 
+import http.server
 import re
 import subprocess
 import sys
+import threading
+from functools import partial
+from pathlib import Path
 
+import numpy as np
+import pytest
 import yaml
 
 try:
@@ -11,6 +17,8 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from lib.data import write_idx
+from lib.data.fetch import IDX_FILES, sha256_of
 from lib.paths import ROOT
 
 
@@ -51,15 +59,33 @@ def test_ci_runs_the_readme_test_command():
     assert makes == ["make test", "make test-lowest", "make test-browser"]
 
 
-def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(tmp_path):
-    """pip install . (not editable), as on Colab: data work, instructor commands fail clearly."""
-    target = tmp_path / "site"
+@pytest.fixture(scope="module")
+def installed_copy(tmp_path_factory):
+    """pip install . (not editable) into a folder outside the checkout, as on Colab; returns the
+    environment that makes Python use it, with a home folder of its own."""
+    tmp = tmp_path_factory.mktemp("installed")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--target", target, ROOT],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            tmp / "site",
+            ROOT,
+        ],
         check=True,
         capture_output=True,
     )
-    env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return {"PYTHONPATH": str(tmp / "site"), "PATH": "/usr/bin:/bin", "HOME": str(tmp / "home")}, tmp
+
+
+def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(installed_copy):
+    """Data work in an installed copy; the instructor commands fail clearly."""
+    env, tmp_path = installed_copy
     probe = (
         "import lib.paths as p; from lib.data.fetch import DATA_DIR, load_registry;"
         "print(p.in_checkout(), len(load_registry()), DATA_DIR.is_relative_to(p.ROOT))"
@@ -72,6 +98,36 @@ def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(tmp_
         )
         assert out.returncode == 2 and "needs the course's repository" in out.stderr, out.stderr
         assert "Traceback" not in out.stderr
+
+
+def test_an_installed_copy_loads_data_and_fetches_into_a_per_user_cache(installed_copy):
+    env, tmp_path = installed_copy
+    www = tmp_path / "www"
+    www.mkdir()
+    for name in IDX_FILES:
+        write_idx(
+            www / name, np.arange(28 * 28 * 2, dtype=np.uint8).reshape(2, 28, 28) if "images" in name else np.ones(2)
+        )
+    registry = {f"mnist_full/{n}": sha256_of(www / n) for n in IDX_FILES}
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
+    handler.log_message = lambda *a, **k: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    mirror = f"http://127.0.0.1:{server.server_address[1]}/"
+    probe = (
+        "from lib.data import fetch, load_mnist_5k, load_mnist_full;"
+        f"paths = fetch('mnist_full', registry={registry!r}, mirrors=({mirror!r},), progressbar=False);"
+        f"X, *_ = load_mnist_full(registry={registry!r}); X5, y5 = load_mnist_5k();"
+        "print(paths[0].parent, X.shape, X5.shape)"
+    )
+    try:
+        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
+    finally:
+        server.shutdown()
+    assert out.returncode == 0, out.stderr
+    folder, shapes = out.stdout.split(" ", 1)
+    assert Path(folder).is_relative_to(Path(env["HOME"]) / ".cache"), folder  # pooch's per-user cache
+    assert shapes.split() == ["(2,", "28,", "28)", "(5000,", "28,", "28)"], shapes
 
 
 def test_students_do_not_install_the_instructor_tools():
