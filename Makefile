@@ -22,7 +22,7 @@ help:
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[instructor,test]"
+	$(BIN)/python -m pip install --quiet -e ".[lab,instructor,test]"
 	@touch $(STAMP)
 
 ## Create .venv with the course, the instructor tools (nbgrader, nbval) and the test tools.
@@ -45,19 +45,19 @@ LOWEST := .venv-lowest
 test-lowest:
 	@test -x $(LOWEST)/bin/python || $(PYTHON) -m venv $(LOWEST)
 	$(LOWEST)/bin/python -m pip install --quiet uv
-	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[instructor,test]"
+	$(LOWEST)/bin/uv pip install --quiet --python $(LOWEST)/bin/python --resolution lowest-direct -e ".[lab,instructor,test]"
 	$(TEST_ENV) $(LOWEST)/bin/python -m pytest $(PYTEST_ARGS) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --ignore=tests/browser tests solutions/06_q_learning
 
-## A student's first minutes in a real browser: a fresh .venv-browser holds only Playwright and
-## pytest; the notebook's own install cell installs the course into it (from this checkout, as a
+## A student's first minutes in a real browser: a fresh .venv-browser holds only JupyterLab,
+## Playwright and pytest; the notebook's own install cell installs the course into it (from this checkout, as a
 ## stand-in for Colab's git install), then JupyterLab runs in Debian's chromium (apt-installed
 ## when missing).
 BROWSER_VENV := .venv-browser
 test-browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	@test -x $(BROWSER_VENV)/bin/python || $(PYTHON) -m venv $(BROWSER_VENV)
-	$(BROWSER_VENV)/bin/python -m pip install --quiet "playwright==1.65.2" "pytest>=7.4"
+	$(BROWSER_VENV)/bin/python -m pip install --quiet "playwright==1.65.2" "pytest>=7.4" "jupyterlab>=4.0"
 	$(BROWSER_VENV)/bin/python -m pytest -p no:cacheprovider --confcutdir=tests/browser -v tests/browser
 
 ## Fix what ruff can fix by itself, and format the .py files.

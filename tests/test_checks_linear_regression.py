@@ -77,6 +77,17 @@ def gd_sequential(X, y, learning_rate, num_iters, grad_fn=ref.mse_grad, W0=None,
     return W, b, hist
 
 
+def gd_two_calls_same_point(X, y, learning_rate, num_iters, grad_fn, W0=None, b0=0.0):
+    """Correct, if wasteful: both gradients at the current point, from two calls."""
+    W = np.zeros(X.shape[1]) if W0 is None else np.array(W0, float)
+    b, hist = b0, [ref.mse_loss(W, b0, X, y)]
+    for _ in range(num_iters):
+        dW, db = grad_fn(W, b, X, y)[0], grad_fn(W, b, X, y)[1]
+        W, b = W - learning_rate * dW, b - learning_rate * db
+        hist.append(ref.mse_loss(W, b, X, y))
+    return W, b, hist
+
+
 def gd_short_history(X, y, learning_rate, num_iters, grad_fn=ref.mse_grad, W0=None, b0=0.0):
     W, b, hist = ref.gradient_descent(X, y, learning_rate, num_iters, grad_fn, W0, b0)
     return W, b, hist[1:]
@@ -427,7 +438,7 @@ class TestChecks(CheckTests):
         ("mse_grad_loop", grad_no_two, "factor 2"),
         ("mse_grad_loop", grad_sign, "sign is flipped"),
         ("gradient_descent", gd_ascent, "uphill"),
-        ("gradient_descent", gd_sequential, "after W had already moved|called .* times"),
+        ("gradient_descent", gd_sequential, "after W had already moved"),
         ("gradient_descent", gd_short_history, "num_iters \\+ 1"),
         ("gradient_descent", gd_ignores_grad_fn, "grad_fn was never called"),
         ("gradient_descent", gd_default_ones, "default start"),
@@ -458,6 +469,7 @@ class TestChecks(CheckTests):
         ("standardize", std_variance, "divided by the variance"),
     ]
     alternatives = [
+        ("gradient_descent", gd_two_calls_same_point),
         ("mse_loss", mse_loop),
         ("mse_loss", mse_dot),
         ("mse_grad_loop", grad_per_sample),

@@ -27,9 +27,10 @@ def _name(req: str) -> str:
 
 
 def test_environment_yml_matches_pyproject():
-    """environment.yml (conda, Binder: students) is the notebooks' runtime, pyproject's dependencies."""
+    """environment.yml (conda, Binder: students) is the notebooks' runtime and JupyterLab."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {_name(r): r.split("#")[0].strip() for r in project["dependencies"]}
+    reqs = project["dependencies"] + project["optional-dependencies"]["lab"]
+    wanted = {_name(r): r.split("#")[0].strip() for r in reqs}
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = {_name(d): d for d in env["dependencies"] if isinstance(d, str)}
     conda.pop("python"), conda.pop("pip")
@@ -134,7 +135,7 @@ def test_students_do_not_install_the_instructor_tools():
     """nbgrader (its JupyterLab menus) and nbval come only with the instructor extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime = {_name(r) for r in project["dependencies"]}
-    assert not runtime & {"nbgrader", "nbval", "pytest"}
+    assert not runtime & {"nbgrader", "nbval", "pytest", "jupyterlab"}  # Colab keeps its own Jupyter
     assert {_name(r) for r in project["optional-dependencies"]["instructor"]} == {"nbgrader", "nbval"}
     makefile = (ROOT / "Makefile").read_text()
-    assert '-e ".[instructor,test]"' in makefile
+    assert '-e ".[lab,instructor,test]"' in makefile
