@@ -5,8 +5,6 @@ import numpy as np
 from check_harness import CheckTests
 
 import lib.checks.dqn as module
-from lib import checks
-from lib.checks.expected import recording, replaying
 from lib.models import dueling_aggregate
 from lib.rl import dqn as D
 from lib.rl import replay as R
@@ -588,14 +586,3 @@ class TestChecks(CheckTests):
         ("importance_weights", weights_by_min),
         ("importance_weights", weights_loop),
     ]
-
-    def test_alternative_passes_on_recorded_answers(self, alternative, capsys):
-        """Answers recorded with the reference fit every correct version: no check asks the door about
-        inputs that depend on how the student's code draws its random numbers."""
-        name, correct = alternative
-        check = getattr(checks, name)
-        with recording() as answers:
-            check(self.references[name])
-        with replaying(answers):
-            check(correct)
-        assert capsys.readouterr().out.count("✓") == 2

@@ -7,8 +7,6 @@ import numpy as np
 from check_harness import CheckTests
 
 import lib.checks.q_learning as module
-from lib import checks
-from lib.checks.expected import recording, replaying
 from lib.rl import tabular as T
 
 
@@ -309,14 +307,3 @@ class TestChecks(CheckTests):
         ("q_learning_episode", episode_choose_ahead),
         ("q_learning_episode", episode_own_exploration),
     ]
-
-    def test_alternative_passes_on_recorded_answers(self, alternative, capsys):
-        """Answers recorded with the reference fit every correct version: no check asks the door about
-        inputs that depend on how the student's code draws its random numbers."""
-        name, correct = alternative
-        check = getattr(checks, name)
-        with recording() as answers:
-            check(self.references[name])
-        with replaying(answers):
-            check(correct)
-        assert capsys.readouterr().out.count("✓") == 2
