@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "build" / "browser"
@@ -76,7 +77,18 @@ def lab(tmp_path_factory, installed):
     work = tmp_path_factory.mktemp("student")
     shutil.copytree(ROOT / "assignments" / "01_linear_regression", work / "01_linear_regression")
     port, token = _free_port(), secrets.token_hex(16)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(work / ".jupyter"), HOME=str(work), OPENBLAS_NUM_THREADS="1")
+    # Draw every cell, off-screen ones too (JupyterLab 4 draws only the visible ones by default,
+    # and a cell that scrolled away would vanish from under the locators).
+    settings = work / ".lab-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(work / ".jupyter"),
+        JUPYTERLAB_SETTINGS_DIR=str(work / ".lab-settings"),
+        HOME=str(work),
+        OPENBLAS_NUM_THREADS="1",
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}", "--allow-root",
          f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}"],
@@ -105,7 +117,7 @@ def page(lab):
             executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"]
         )
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        page.set_default_timeout(60_000)
+        page.set_default_timeout(180_000)  # a first import of matplotlib in a fresh HOME builds its font cache
         page.goto(lab)
         page.wait_for_selector(f"{PANEL} .jp-Cell")
         _wait_idle(page)
@@ -116,8 +128,9 @@ def page(lab):
         browser.close()
 
 
-def _wait_idle(page, timeout=120_000):
-    """Until the kernel is idle and no cell waits in the queue ([*])."""
+def _wait_idle(page, timeout=180_000):
+    """Until the kernel is connected and idle, and no cell waits in the queue ([*])."""
+    expect(page.locator(".jp-StatusBar-Widget", has_text="Python 3 (ipykernel) | Idle")).to_be_visible(timeout=timeout)
     page.wait_for_selector(f"{PANEL} .jp-Notebook-ExecutionIndicator[data-status=idle]", timeout=timeout)
     page.wait_for_function(
         f"""() => ![...document.querySelectorAll('{PANEL} .jp-InputPrompt')]
@@ -135,11 +148,25 @@ def _output(cell) -> str:
     return cell.locator(".jp-OutputArea").evaluate("el => el.textContent")
 
 
+def _run_all(page):
+    """Run > Run All Cells, once more if the first cell has not started within 30 s (a click that
+    lands while JupyterLab still connects the kernel can be lost)."""
+    first = page.locator(f"{PANEL} .jp-CodeCell .jp-InputPrompt").first
+    for _ in range(2):
+        page.locator(".lm-MenuBar-item", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            expect(first).not_to_have_text("[ ]:", timeout=30_000)
+            return
+        except AssertionError:
+            page.keyboard.press("Escape")
+    raise AssertionError("Run All did not start the notebook")
+
+
 def test_run_all_stops_at_the_first_check_with_one_line(page):
-    page.locator(".lm-MenuBar-item", has_text="Run").click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    _run_all(page)
     check = _cell(page, "checks.mse_loss(mse_loss)")
-    check.locator(".jp-OutputArea-output").wait_for(state="attached")  # off-screen cells are not drawn
+    expect(check.locator(".jp-OutputArea")).to_contain_text("mse_loss", timeout=180_000)
     _wait_idle(page)
     check.scroll_into_view_if_needed()
     page.screenshot(path=SHOTS / "1-run-all.png")
@@ -162,7 +189,7 @@ def test_the_students_solution_gets_the_green_line(page):
     _wait_idle(page)
     page.keyboard.press("Shift+Enter")
     check = _cell(page, "checks.mse_loss(mse_loss)")
-    page.wait_for_function("el => el.textContent.includes('✓ mse_loss')", arg=check.element_handle(), timeout=60_000)
+    expect(check.locator(".jp-OutputArea")).to_contain_text("✓ mse_loss", timeout=180_000)
     page.screenshot(path=SHOTS / "2-green-line.png")
     assert "✓ mse_loss" in _output(check) and "✗" not in _output(check)
 
