@@ -56,7 +56,6 @@ class Exercise:
     notebook: str
     grade_id: str
     check_source: str
-    functions: list[str] = field(default_factory=list)
 
 
 # -- building the mutation project ---------------------------------------------------------------
@@ -84,11 +83,6 @@ def _opened(source: str) -> str:
     return "\n".join(out)
 
 
-def _defined_names(source: str) -> list[str]:
-    """Top-level functions and classes a cell defines."""
-    return re.findall(r"^(?:def|class)\s+(\w+)", source, flags=re.M)
-
-
 def exercises_of(notebook: Path) -> tuple[str, list[tuple[str, str]], list[Exercise]]:
     """(setup code, [(grade_id, exercise cell code)], exercises) of one solution notebook.
 
@@ -107,10 +101,10 @@ def exercises_of(notebook: Path) -> tuple[str, list[tuple[str, str]], list[Exerc
         elif meta.get("grade") and str(meta.get("grade_id", "")).startswith("check_"):
             checks.append((meta["grade_id"][len("check_") :], cell.source))
     found = []
-    for gid, src in cells:
+    for gid, _ in cells:
         mine = [check for name, check in checks if name == gid or name.startswith(gid + "_")]
         if mine:
-            found.append(Exercise(notebook.parent.name, notebook.stem, gid, "\n".join(mine), _defined_names(src)))
+            found.append(Exercise(notebook.parent.name, notebook.stem, gid, "\n".join(mine)))
     return setup, cells, found
 
 
@@ -209,7 +203,7 @@ def _changed_line(project: Path, name: str) -> tuple[str, str]:
     return " / ".join(strip.sub("", r) for r in removed), " / ".join(strip.sub("", a) for a in added)
 
 
-def results(project: Path, with_lines: bool = True) -> list[Mutant]:
+def results(project: Path) -> list[Mutant]:
     """Every mutant of the project with its status; the changed line for those that survived."""
     out = []
     for meta in sorted((project / "mutants" / "exercises").glob("*.py.meta")):
@@ -218,7 +212,7 @@ def results(project: Path, with_lines: bool = True) -> list[Mutant]:
             continue
         for name, code in json.loads(meta.read_text())["exit_code_by_key"].items():
             m = Mutant(name, exercise, _status(code))
-            if with_lines and m.status not in ("killed", "timeout"):
+            if m.status not in ("killed", "timeout"):
                 m.original, m.mutated = _changed_line(project, name)
             out.append(m)
     return out
