@@ -1,12 +1,10 @@
 """Data: the offline default, the genuine file formats, checksums, fetching from local mirrors."""
 
 import hashlib
-import http.server
 import io
 import pickle
 import tarfile
 import threading
-from functools import partial
 
 import numpy as np
 import pytest
@@ -172,20 +170,6 @@ def test_registry_lists_every_remote_file():
     for spec in REMOTE.values():
         for f in spec.files:
             assert len(reg[f"{spec.folder}/{f}"]) == 64
-
-
-@pytest.fixture
-def local_mirror(tmp_path):
-    """An HTTP server on 127.0.0.1 serving tmp_path/www; yields its base URL."""
-    www = tmp_path / "www"
-    www.mkdir()
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield www, f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
 
 
 def test_fetch_uses_the_next_mirror_and_checks_sha256(tmp_path, local_mirror):

@@ -1,11 +1,8 @@
 """environment.yml and pyproject.toml list the same packages, and the entry points work."""
 
-import http.server
 import re
 import subprocess
 import sys
-import threading
-from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -101,30 +98,20 @@ def test_an_installed_copy_ships_the_registry_and_refuses_checkout_commands(inst
         assert "Traceback" not in out.stderr
 
 
-def test_an_installed_copy_loads_data_and_fetches_into_a_per_user_cache(installed_copy):
-    env, tmp_path = installed_copy
-    www = tmp_path / "www"
-    www.mkdir()
+def test_an_installed_copy_loads_data_and_fetches_into_a_per_user_cache(installed_copy, local_mirror):
+    env, _ = installed_copy
+    www, mirror = local_mirror
     for name in IDX_FILES:
-        write_idx(
-            www / name, np.arange(28 * 28 * 2, dtype=np.uint8).reshape(2, 28, 28) if "images" in name else np.ones(2)
-        )
+        images = np.arange(28 * 28 * 2, dtype=np.uint8).reshape(2, 28, 28)
+        write_idx(www / name, images if "images" in name else np.ones(2, np.uint8))
     registry = {f"mnist_full/{n}": sha256_of(www / n) for n in IDX_FILES}
-    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(www))
-    handler.log_message = lambda *a, **k: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    mirror = f"http://127.0.0.1:{server.server_address[1]}/"
     probe = (
         "from lib.data import fetch, load_mnist_5k, load_mnist_full;"
         f"paths = fetch('mnist_full', registry={registry!r}, mirrors=({mirror!r},), progressbar=False);"
         f"X, *_ = load_mnist_full(registry={registry!r}); X5, y5 = load_mnist_5k();"
         "print(paths[0].parent, X.shape, X5.shape)"
     )
-    try:
-        out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path)
-    finally:
-        server.shutdown()
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=www)
     assert out.returncode == 0, out.stderr
     folder, shapes = out.stdout.split(" ", 1)
     assert Path(folder).is_relative_to(Path(env["HOME"]) / ".cache"), folder  # pooch's per-user cache
