@@ -5,26 +5,35 @@ whose message names what differs and the likely mistake. Checks for every assign
 flat namespace, so exercise names are unique across the course.
 """
 
+from . import batchnorm_dropout as _bn
 from . import cnn_layers as _cnn
 from . import dqn as _dqn
 from . import lenet as _lenet
 from . import linear_classifiers as _lc
 from . import linear_regression as _lr
 from . import q_learning as _ql
+from . import two_layer_net as _tln
+from .batchnorm_dropout import *  # noqa: F401,F403  (04 batch norm and dropout)
 from .cnn_layers import *  # noqa: F401,F403  (04)
 from .core import Check, CheckFailed
 from .dqn import *  # noqa: F401,F403  (07)
+from .fallback import NotFinished, student_or_reference
 from .lenet import *  # noqa: F401,F403  (05)
 from .linear_classifiers import *  # noqa: F401,F403  (02 SVM, 03 softmax)
 from .linear_regression import *  # noqa: F401,F403  (01)
 from .q_learning import *  # noqa: F401,F403  (06)
+from .two_layer_net import *  # noqa: F401,F403  (03 two-layer network)
 
 __all__ = [
     "Check",
     "CheckFailed",
+    "NotFinished",
+    "student_or_reference",
     *_lr.__all__,
     *_lc.__all__,
+    *_tln.__all__,
     *_cnn.__all__,
+    *_bn.__all__,
     *_lenet.__all__,
     *_ql.__all__,
     *_dqn.__all__,
