@@ -23,6 +23,9 @@ __all__ = [
     "gradient_descent",
     "minibatch_sgd",
     "normal_equation",
+    "ridge_loss",
+    "ridge_grad",
+    "ridge_normal_equation",
     "numerical_hessian",
     "standardize",
     "r2_score",
@@ -124,7 +127,15 @@ def gradient_descent(
 
 
 def minibatch_sgd(
-    X, y, learning_rate: float, num_epochs: int, batch_size: int, seed: int = 0, W0=None, b0: float = 0.0
+    X,
+    y,
+    learning_rate: float,
+    num_epochs: int,
+    batch_size: int,
+    seed: int = 0,
+    lr_decay: float = 1.0,
+    W0=None,
+    b0: float = 0.0,
 ):
     """Minibatch stochastic gradient descent on the MSE.
 
@@ -132,13 +143,19 @@ def minibatch_sgd(
     `rng = np.random.default_rng(seed)` (created once), then update on the batches
     order[0:batch_size], order[batch_size:2*batch_size], ... (the last may be smaller).
     batch_size = N is full-batch gradient descent; batch_size = 1 is plain SGD.
+    lr_decay: after every epoch the learning rate is multiplied by it (an exponential schedule,
+    as CS231n's Solver does per epoch; 1.0 keeps it constant). Epoch e (from 0) uses
+    learning_rate * lr_decay**e. A shrinking step lets SGD settle instead of jittering around the
+    minimum (Bottou, Curtis & Nocedal 2018, section 4.2: steps that shrink to 0 converge).
     Returns (W: (D,), b: float, loss_history: list of num_epochs + 1 floats), the full-data
     MSE at the start and after each epoch.
-    Raises ValueError if batch_size is not in [1, N].
+    Raises ValueError if batch_size is not in [1, N] or lr_decay is not in (0, 1].
     """
     N = X.shape[0]
     if not 1 <= batch_size <= N:
         raise ValueError(f"batch_size must be between 1 and N = {N}, got {batch_size}")
+    if not 0 < lr_decay <= 1:
+        raise ValueError(f"lr_decay must be in (0, 1], got {lr_decay}")
     rng = np.random.default_rng(seed)
     W = np.zeros(X.shape[1]) if W0 is None else np.array(W0, dtype=np.float64)
     b = float(b0)
@@ -152,6 +169,7 @@ def minibatch_sgd(
             W = W - learning_rate * dW
             b = b - learning_rate * db
         history.append(mse_loss(W, b, X, y))
+        learning_rate = learning_rate * lr_decay
     return W, float(b), history
 
 
@@ -166,6 +184,42 @@ def normal_equation(X, y):
         raise ValueError(f"X must be (N, D) and y (N,); got X {X.shape} and y {np.shape(y)}")
     A = np.hstack([X, np.ones((X.shape[0], 1))])
     theta = np.linalg.solve(A.T @ A, A.T @ y)
+    return theta[:-1], float(theta[-1])
+
+
+def ridge_loss(W, b, X, y, reg: float) -> float:
+    """Ridge objective: MSE + reg * ||W||^2. The bias is not penalized (it only shifts the line).
+
+    W: (D,), b: float, X: (N, D), y: (N,), reg >= 0. Returns a float.
+    Source: Hoerl & Kennard (1970), *Ridge Regression*; Goodfellow et al. (2016), section 7.1.1.
+    """
+    return mse_loss(W, b, X, y) + reg * float(np.sum(W * W))
+
+
+def ridge_grad(W, b, X, y, reg: float):
+    """Gradient of `ridge_loss`: (mse_grad's dW + 2 reg W, mse_grad's db). Returns (dW: (D,), db: float)."""
+    dW, db = mse_grad(W, b, X, y)
+    return dW + 2.0 * reg * np.asarray(W, dtype=np.float64), db
+
+
+def ridge_normal_equation(X, y, reg: float):
+    """Minimizer of `ridge_loss` in closed form.
+
+    Setting the gradient to zero with A = [X, 1] and theta = (W, b):
+        (A^T A + N reg P) theta = A^T y,   P = diag(1, ..., 1, 0)  (b is not penalized).
+    X: (N, D), y: (N,), reg >= 0 (reg = 0 is `normal_equation`). Returns (W: (D,), b: float).
+    scikit-learn's Ridge(alpha) minimizes ||y - X w - b||^2 + alpha ||w||^2: the same fit for
+    alpha = N * reg. Raises ValueError for bad shapes or reg < 0.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or np.shape(y) != (X.shape[0],):
+        raise ValueError(f"X must be (N, D) and y (N,); got X {X.shape} and y {np.shape(y)}")
+    if reg < 0:
+        raise ValueError(f"reg must be >= 0, got {reg}")
+    N, D = X.shape
+    A = np.hstack([X, np.ones((N, 1))])
+    P = np.diag(np.r_[np.ones(D), 0.0])
+    theta = np.linalg.solve(A.T @ A + N * reg * P, A.T @ y)
     return theta[:-1], float(theta[-1])
 
 

@@ -335,20 +335,21 @@ def gd_theta(X, y, learning_rate, num_iters, grad_fn=ref.mse_grad, W0=None, b0=0
     return theta[:-1], theta[-1], history
 
 
-def sgd_split(X, y, learning_rate, num_epochs, batch_size, seed=0):
+def sgd_split(X, y, learning_rate, num_epochs, batch_size, seed=0, lr_decay=1.0):
     rng = np.random.default_rng(seed)
     W, b = np.zeros(X.shape[1]), 0.0
     history = [ref.mse_loss(W, b, X, y)]
-    for _ in range(num_epochs):
+    for epoch in range(num_epochs):
         order = rng.permutation(len(y))
+        lr = learning_rate * lr_decay**epoch
         for idx in np.split(order, range(batch_size, len(y), batch_size)):
             dW, db = grad_einsum(W, b, X[idx], y[idx])
-            W, b = W - learning_rate * dW, b - learning_rate * db
+            W, b = W - lr * dW, b - lr * db
         history.append(ref.mse_loss(W, b, X, y))
     return W, b, history
 
 
-def sgd_shuffled_copies(X, y, learning_rate, num_epochs, batch_size, seed=0):
+def sgd_shuffled_copies(X, y, learning_rate, num_epochs, batch_size, seed=0, lr_decay=1.0):
     rng = np.random.default_rng(seed)
     W, b = np.zeros(X.shape[1]), 0.0
     history = [mse_dot(W, b, X, y)]
@@ -361,7 +362,108 @@ def sgd_shuffled_copies(X, y, learning_rate, num_epochs, batch_size, seed=0):
             W, b = W - learning_rate * dW, b - learning_rate * db
             start += batch_size
         history.append(mse_dot(W, b, X, y))
+        learning_rate *= lr_decay
     return W, b, history
+
+
+def sgd_decay_variant(when):
+    def minibatch_sgd(X, y, learning_rate, num_epochs, batch_size, seed=0, lr_decay=1.0):
+        rng = np.random.default_rng(seed)
+        W, b = np.zeros(X.shape[1]), 0.0
+        history = [ref.mse_loss(W, b, X, y)]
+        for _ in range(num_epochs):
+            order = rng.permutation(len(y))
+            if when == "start":
+                learning_rate *= lr_decay
+            for s in range(0, len(y), batch_size):
+                idx = order[s : s + batch_size]
+                dW, db = ref.mse_grad(W, b, X[idx], y[idx])
+                W, b = W - learning_rate * dW, b - learning_rate * db
+                if when == "batch":
+                    learning_rate *= lr_decay
+            history.append(ref.mse_loss(W, b, X, y))
+        return W, b, history
+
+    minibatch_sgd.__name__ = f"sgd_decay_{when}"
+    return minibatch_sgd
+
+
+def ridge_grad_half(W, b, X, y, reg):
+    dW, db = ref.mse_grad(W, b, X, y)
+    return dW + reg * W, db
+
+
+def ridge_grad_bias_penalized(W, b, X, y, reg):
+    dW, db = ref.ridge_grad(W, b, X, y, reg)
+    return dW, db + 2 * reg * b
+
+
+def ridge_grad_no_penalty(W, b, X, y, reg):
+    return ref.mse_grad(W, b, X, y)
+
+
+def ridge_grad_no_two(W, b, X, y, reg):
+    dW, db = ref.mse_grad(W, b, X, y)
+    return dW / 2 + 2 * reg * W, db / 2
+
+
+def ridge_grad_theta(W, b, X, y, reg):
+    A = np.column_stack([X, np.ones(len(y))])
+    theta = np.append(W, b)
+    g = 2 / len(y) * A.T @ (A @ theta - y) + 2 * reg * np.append(W, 0.0)
+    return g[:-1], g[-1]
+
+
+def ridge_grad_loops(W, b, X, y, reg):
+    dW, db = mse_grad_loop_ref(W, b, X, y)
+    return dW + 2 * reg * W, db
+
+
+def mse_grad_loop_ref(W, b, X, y):
+    N, D = X.shape
+    dW, db = np.zeros(D), 0.0
+    for i in range(N):
+        r = X[i] @ W + b - y[i]
+        dW += 2 * r * X[i] / N
+        db += 2 * r / N
+    return dW, db
+
+
+def ridge_ne_bias_penalized(X, y, reg):
+    A = np.hstack([X, np.ones((len(y), 1))])
+    theta = np.linalg.solve(A.T @ A + len(y) * reg * np.eye(A.shape[1]), A.T @ y)
+    return theta[:-1], theta[-1]
+
+
+def ridge_ne_no_N(X, y, reg):
+    A = np.hstack([X, np.ones((len(y), 1))])
+    P = np.diag(np.r_[np.ones(X.shape[1]), 0.0])
+    theta = np.linalg.solve(A.T @ A + reg * P, A.T @ y)
+    return theta[:-1], theta[-1]
+
+
+def ridge_ne_ignores_reg(X, y, reg):
+    return ref.normal_equation(X, y)
+
+
+def ridge_ne_centred(X, y, reg):
+    Xc, yc = X - X.mean(0), y - y.mean()
+    W = np.linalg.solve(Xc.T @ Xc + len(y) * reg * np.eye(X.shape[1]), Xc.T @ yc)
+    return W, y.mean() - X.mean(0) @ W
+
+
+def ridge_ne_augmented(X, y, reg):
+    N, D = X.shape
+    A = np.vstack([np.column_stack([X, np.ones(N)]), np.column_stack([np.sqrt(N * reg) * np.eye(D), np.zeros(D)])])
+    theta = np.linalg.lstsq(A, np.r_[y, np.zeros(D)], rcond=None)[0]
+    return theta[:-1], theta[-1]
+
+
+def ridge_ne_sklearn(X, y, reg):
+    from sklearn.linear_model import Ridge
+
+    model = Ridge(alpha=len(y) * reg, solver="cholesky").fit(X, y)
+    return model.coef_, model.intercept_
 
 
 def ne_lstsq(X, y):
@@ -450,6 +552,16 @@ class TestChecks(CheckTests):
         ("minibatch_sgd", sgd_unseeded, "same seed gave different weights"),
         ("minibatch_sgd", sgd_seed_ignored, "seed was ignored"),
         ("minibatch_sgd", sgd_default_seed_1, "default seed=0"),
+        ("minibatch_sgd", sgd_decay_variant("batch"), "shrank after every batch"),
+        ("minibatch_sgd", sgd_decay_variant("start"), "first epoch already used"),
+        ("minibatch_sgd", sgd_decay_variant("never"), "lr_decay was ignored"),
+        ("ridge_grad", ridge_grad_half, "2 reg W"),
+        ("ridge_grad", ridge_grad_bias_penalized, "bias was penalized"),
+        ("ridge_grad", ridge_grad_no_penalty, "penalty is missing"),
+        ("ridge_grad", ridge_grad_no_two, "factor 2"),
+        ("ridge_normal_equation", ridge_ne_bias_penalized, "bias was penalized"),
+        ("ridge_normal_equation", ridge_ne_no_N, "factor N"),
+        ("ridge_normal_equation", ridge_ne_ignores_reg, "reg was ignored"),
         ("normal_equation", ne_no_bias, "bias is missing"),
         ("normal_equation", ne_theta, r"pair \(W, b\)"),
         ("normal_equation", ne_ones_first, "W and b are mixed up"),
@@ -480,6 +592,11 @@ class TestChecks(CheckTests):
         ("gradient_descent", gd_theta),
         ("minibatch_sgd", sgd_split),
         ("minibatch_sgd", sgd_shuffled_copies),
+        ("ridge_grad", ridge_grad_theta),
+        ("ridge_grad", ridge_grad_loops),
+        ("ridge_normal_equation", ridge_ne_centred),
+        ("ridge_normal_equation", ridge_ne_augmented),
+        ("ridge_normal_equation", ridge_ne_sklearn),
         ("normal_equation", ne_lstsq),
         ("normal_equation", ne_centred),
         ("normal_equation", ne_ones_first_read_right),

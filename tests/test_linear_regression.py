@@ -95,3 +95,34 @@ def test_synthetic_data_is_seeded():
     assert X1.shape == (100, 1) and np.array_equal(y1, y2)
     W, b = lr.normal_equation(X1, y1)
     assert abs(W[0] - 2) < 0.1 and abs(b - 3) < 3
+
+
+def test_ridge_closed_form_is_the_minimum_and_matches_scikit_learn():
+    from sklearn.linear_model import Ridge
+
+    rng = np.random.default_rng(3)
+    X, y, reg = rng.normal(size=(40, 3)), rng.normal(size=40), 0.2
+    W, b = lr.ridge_normal_equation(X, y, reg)
+    dW, db = lr.ridge_grad(W, b, X, y, reg)
+    assert np.abs(dW).max() < 1e-10 and abs(db) < 1e-10  # the gradient vanishes there
+    sk = Ridge(alpha=len(y) * reg).fit(X, y)
+    np.testing.assert_allclose(W, sk.coef_, atol=1e-8)
+    assert abs(b - sk.intercept_) < 1e-8
+    assert lr.ridge_loss(W, b, X, y, reg) < lr.ridge_loss(W * 1.01, b, X, y, reg)
+    W0, b0 = lr.ridge_normal_equation(X, y, 0.0)
+    np.testing.assert_allclose(W0, lr.normal_equation(X, y)[0])
+    assert np.linalg.norm(W) < np.linalg.norm(W0)  # the penalty shrinks the weights
+    with pytest.raises(ValueError, match="reg must be >= 0"):
+        lr.ridge_normal_equation(X, y, -1.0)
+
+
+def test_lr_decay_shrinks_the_steps_per_epoch():
+    X, y = lr.make_synthetic(n=50, seed=1)
+    Xs = (X - X.mean()) / X.std()
+    W1, _, _ = lr.minibatch_sgd(Xs, y, 0.05, 1, batch_size=5, seed=2, lr_decay=0.1)
+    W2, _, _ = lr.minibatch_sgd(Xs, y, 0.05, 1, batch_size=5, seed=2)
+    np.testing.assert_array_equal(W1, W2)  # the first epoch runs at the full rate
+    W3, _, _ = lr.minibatch_sgd(Xs, y, 0.05, 2, batch_size=5, seed=2, lr_decay=0.0001)
+    np.testing.assert_allclose(W3, W1, rtol=1e-3)  # a second epoch at ~0 rate barely moves
+    with pytest.raises(ValueError, match="lr_decay"):
+        lr.minibatch_sgd(Xs, y, 0.05, 1, batch_size=5, lr_decay=1.5)

@@ -8,6 +8,8 @@ from the right answer and from every other named mistake (`distinct`).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from .core import RNG_FROM_SEED, Check, distinct, global_rng_untouched
@@ -22,6 +24,8 @@ __all__ = [
     "gradient_descent",
     "minibatch_sgd",
     "normal_equation",
+    "ridge_grad",
+    "ridge_normal_equation",
     "numerical_hessian",
     "standardize",
 ]
@@ -213,8 +217,9 @@ def gradient_descent(fn) -> None:
     c.done()
 
 
-def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False):
-    """Minibatch SGD as typical wrong versions write it."""
+def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False, decay=1.0, decay_at="epoch"):
+    """Minibatch SGD as typical wrong versions write it. decay_at: "epoch" (right: after each
+    epoch), "start" (before the first epoch too) or "batch" (after every update)."""
     N = X.shape[0]
     rng = np.random.default_rng(seed)
     W, b = np.zeros(X.shape[1]), 0.0
@@ -225,10 +230,16 @@ def _sgd_variant(X, y, lr, epochs, B, seed, shuffle="every", drop_last=False):
         elif shuffle == "none":
             order = np.arange(N)
         stop = N - N % B if drop_last else N
+        if decay_at == "start":
+            lr *= decay
         for start in range(0, stop, B):
             idx = order[start : start + B]
             dW, db = ref.mse_grad(W, b, X[idx], y[idx])
             W, b = W - lr * dW, b - lr * db
+            if decay_at == "batch":
+                lr *= decay
+        if decay_at == "epoch":
+            lr *= decay
     return W, b
 
 
@@ -306,6 +317,29 @@ def minibatch_sgd(fn) -> None:
     c.close(W, W_ref, "W with batch_size = 1 and the default seed", hint=hint)
     c.close(b, b_ref, "b with batch_size = 1 and the default seed", hint=hint)
     c.close(hist, hist_ref, "loss_history with batch_size = 1")
+    # The schedule: the learning rate shrinks by lr_decay after every epoch.
+    decay, lr, epochs = 0.5, 0.05, 3
+    W_ref, b_ref, hist_ref = ref.minibatch_sgd(X, y, lr, epochs, B, seed=seed, lr_decay=decay)
+    W, b, hist = _call_sgd(c, X, y, learning_rate=lr, num_epochs=epochs, batch_size=B, seed=seed, lr_decay=decay)
+    mistakes = [
+        (
+            "lr_decay was ignored: multiply the learning rate by lr_decay at the end of every epoch.",
+            _sgd_variant(X, y, lr, epochs, B, seed)[0],
+        ),
+        (
+            "the learning rate shrank after every batch; shrink it once per epoch, after the epoch's last batch.",
+            _sgd_variant(X, y, lr, epochs, B, seed, decay=decay, decay_at="batch")[0],
+        ),
+        (
+            "the first epoch already used learning_rate * lr_decay: epoch e (from 0) uses learning_rate * "
+            "lr_decay**e, so decay after each epoch, not before it.",
+            _sgd_variant(X, y, lr, epochs, B, seed, decay=decay, decay_at="start")[0],
+        ),
+    ]
+    hint = "Epoch e (counting from 0) uses learning_rate * lr_decay**e."
+    c.close(W, W_ref, f"W with lr_decay = {decay}", mistakes=distinct(mistakes, W_ref), hint=hint)
+    c.close(b, b_ref, f"b with lr_decay = {decay}", hint=hint)
+    c.close(hist, hist_ref, f"loss_history with lr_decay = {decay}", hint=hint)
     c.done()
 
 
@@ -329,6 +363,78 @@ def normal_equation(fn) -> None:
         ]
         c.close(W, W_ref, "W", mistakes=distinct(W_mistakes, W_ref))
         c.close(b, b_ref, "b", mistakes=distinct([(swapped, W_ref[-1])], b_ref))
+    c.done()
+
+
+# -- ridge regression: the squared error plus an L2 penalty on W ----------------------------
+_RIDGE_PROBLEMS = [(11, 30, 4, 0.3), (12, 9, 2, 2.5), (13, 25, 3, 0.0)]
+
+
+def ridge_grad(fn) -> None:
+    """Check `ridge_grad(W, b, X, y, reg) -> (dW, db)`: the gradient of MSE + reg ||W||^2."""
+    c = Check("ridge_grad", fn)
+    for seed, N, D, reg in _RIDGE_PROBLEMS:
+        W, b, X, y = _problem(seed, N, D)
+        b = b + 2.0  # a clearly non-zero bias, so that penalizing it shows
+        dW, db = ref.ridge_grad(W, b, X, y, reg)
+        got_dW, got_db = c.unpack(c.call(W, b, X, y, reg), ["dW", "db"])
+        m = _grad_mistakes(W, b, X, y, dW - 2 * reg * W, db)
+        dW_mistakes = [
+            ("the penalty's gradient is reg * W; d/dW reg ||W||^2 = 2 reg W.", dW - reg * W),
+            ("the penalty is missing: add 2 reg W to the MSE's gradient.", dW - 2 * reg * W),
+            (
+                "the penalty was divided by N: reg ||W||^2 is added once to the mean, not averaged.",
+                dW - 2 * reg * W * (1 - 1 / N),
+            ),
+            ("the penalty's gradient has the wrong sign: add 2 reg W, do not subtract it.", dW - 4 * reg * W),
+        ] + [(msg, v + 2 * reg * W) for msg, v in m["dW"]]
+        db_mistakes = [
+            ("the bias was penalized too: the penalty is reg ||W||^2 only, so db is the MSE's db.", db + 2 * reg * b),
+        ] + m["db"]
+        c.close(got_dW, dW, f"dW with reg = {reg}", mistakes=distinct(dW_mistakes, dW))
+        c.close(got_db, db, f"db with reg = {reg}", mistakes=distinct(db_mistakes, db))
+    c.done()
+
+
+def _penalized_lstsq(X, y, penalty):
+    """theta = (W, b) solving (A^T A + penalty) theta = A^T y, A = [X, 1]: wrong penalties' fits."""
+    A = np.hstack([X, np.ones((X.shape[0], 1))])
+    return np.linalg.solve(A.T @ A + penalty, A.T @ y)
+
+
+def ridge_normal_equation(fn) -> None:
+    """Check `ridge_normal_equation(X, y, reg) -> (W, b)` against the ridge minimizer."""
+    c = Check("ridge_normal_equation", fn)
+    for seed, N, D, reg in _RIDGE_PROBLEMS:
+        _, _, X, y = _problem(seed, N, D)
+        W_ref, b_ref = ref.ridge_normal_equation(X, y, reg)
+        got = c.call(X, y, reg)
+        if isinstance(got, np.ndarray) and got.shape == (D + 1,):
+            c.fail("return the pair (W, b), not one vector theta: W = theta[:-1], b = theta[-1].")
+        W, b = c.unpack(got, ["W", "b"])
+
+        P = np.diag(np.r_[np.ones(D), 0.0])
+        solve = partial(_penalized_lstsq, X, y)
+        wrong = [
+            (
+                "the bias was penalized too: put 0 in the penalty matrix where b sits (P = diag(1, ..., 1, 0)).",
+                solve(N * reg * np.eye(D + 1)),
+            ),
+            (
+                "the penalty needs a factor N: the MSE averages over N samples, so (A^T A + N reg P) theta = A^T y.",
+                solve(reg * P),
+            ),
+            (
+                "the penalty is twice too large: the gradient 2/N A^T (A theta - y) + 2 reg W = 0 gives "
+                "(A^T A + N reg P) theta = A^T y.",
+                solve(2 * N * reg * P),
+            ),
+            ("reg was ignored: add N reg P to A^T A.", solve(0 * P)),
+        ]
+        theta = np.r_[W_ref, b_ref]
+        kept = distinct(wrong, theta)
+        c.close(W, W_ref, f"W with reg = {reg}", mistakes=[(msg, t[:-1]) for msg, t in kept])
+        c.close(b, b_ref, f"b with reg = {reg}", mistakes=[(msg, t[-1]) for msg, t in kept])
     c.done()
 
 
