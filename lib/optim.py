@@ -81,3 +81,22 @@ def adam(w, dw, config=None):
     m_hat = config["m"] / (1 - b1 ** config["t"])
     v_hat = config["v"] / (1 - b2 ** config["t"])
     return w - config["learning_rate"] * m_hat / (np.sqrt(v_hat) + config["epsilon"]), config
+
+
+def clip_grad_norm(grads: dict, max_norm: float):
+    """Rescale a whole set of gradients so that their joint L2 norm is at most max_norm.
+
+    grads: {name: array} (any shapes). The total norm is sqrt(sum over all arrays of sum(g**2)),
+    the norm of all gradients concatenated into one vector. If it exceeds max_norm, every array
+    is multiplied by the same factor max_norm / total_norm, so the update keeps its direction;
+    otherwise the gradients are returned unchanged. The input dict and arrays are not modified.
+    Returns (clipped: dict of new arrays, same keys and shapes; total_norm: float, before clipping).
+    Raises ValueError if max_norm <= 0.
+    Source: Pascanu, Mikolov & Bengio (2013), "On the difficulty of training recurrent neural
+    networks", Algorithm 1 (PyTorch's torch.nn.utils.clip_grad_norm_ does the same in place).
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be > 0, got {max_norm}")
+    total = float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
+    scale = max_norm / total if total > max_norm else 1.0
+    return {k: g * scale if scale != 1.0 else g.copy() for k, g in grads.items()}, total

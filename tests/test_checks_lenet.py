@@ -328,16 +328,73 @@ class Float64Inside(LeNet5):
         return loss, {k: g.astype(self.dtype) for k, g in grads.items()}
 
 
+def clip_per_array(grads, max_norm):
+    norms = {k: np.linalg.norm(g) for k, g in grads.items()}
+    return {k: g * min(1.0, max_norm / norms[k]) for k, g in grads.items()}, float(
+        np.sqrt(sum(n**2 for n in norms.values()))
+    )
+
+
+def clip_entries(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    return {k: np.clip(g, -max_norm, max_norm) for k, g in grads.items()}, total
+
+
+def clip_always(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    return {k: g * max_norm / total for k, g in grads.items()}, total
+
+
+def clip_norm_after(grads, max_norm):
+    clipped, _ = optim.clip_grad_norm(grads, max_norm)
+    return clipped, float(np.sqrt(sum(np.sum(g * g) for g in clipped.values())))
+
+
+def clip_sum_of_norms(grads, max_norm):
+    total = float(sum(np.linalg.norm(g) for g in grads.values()))
+    scale = min(1.0, max_norm / total)
+    return {k: g * scale for k, g in grads.items()}, total
+
+
+def clip_in_place(grads, max_norm):
+    total = float(np.sqrt(sum(np.sum(g * g) for g in grads.values())))
+    for g in grads.values():
+        g *= min(1.0, max_norm / total)  # like PyTorch's clip_grad_norm_, but the caller's arrays change
+    return grads, total
+
+
+def clip_flat(grads, max_norm):
+    flat = np.concatenate([g.ravel() for g in grads.values()])
+    total = np.linalg.norm(flat)
+    factor = max_norm / max(total, max_norm)
+    return {k: factor * g for k, g in grads.items()}, total
+
+
+def clip_norm_of_norms(grads, max_norm):
+    total = np.linalg.norm([np.linalg.norm(g) for g in grads.values()])
+    out = {}
+    for k, g in grads.items():
+        out[k] = g / (total / max_norm) if total > max_norm else np.array(g)
+    return out, float(total)
+
+
 class TestChecks(CheckTests):
     module = module
     references = {
         "sgd_momentum": optim.sgd_momentum,
         "rmsprop": optim.rmsprop,
         "adam": optim.adam,
+        "clip_grad_norm": optim.clip_grad_norm,
         "lenet5_loss": LeNet5,
     }
     stubs = {"lenet5_loss": StubLeNet5}
     mistakes = [
+        ("clip_grad_norm", clip_per_array, "clipped by its own norm"),
+        ("clip_grad_norm", clip_entries, "np.clip"),
+        ("clip_grad_norm", clip_always, "already below max_norm"),
+        ("clip_grad_norm", clip_norm_after, "norm before clipping"),
+        ("clip_grad_norm", clip_sum_of_norms, "sum of the arrays' norms"),
+        ("clip_grad_norm", clip_in_place, "in place"),
         ("sgd_momentum", momentum_wrong_sign, "wrong sign"),
         ("sgd_momentum", momentum_no_state, "velocity is not kept between steps"),
         ("sgd_momentum", momentum_fixed_mu, r"config\['momentum'\] \(here 0.5\) was not used"),
@@ -372,6 +429,8 @@ class TestChecks(CheckTests):
         ("lenet5_loss", Float64Gradients, r"grads\['W1'\] of a float32 model is float64"),
     ]
     alternatives = [
+        ("clip_grad_norm", clip_flat),
+        ("clip_grad_norm", clip_norm_of_norms),
         ("sgd_momentum", momentum_cfg_name),
         ("sgd_momentum", momentum_new_dict),
         ("rmsprop", rmsprop_incremental),

@@ -128,3 +128,21 @@ def test_solver_stops_on_nan_and_rejects_bad_arguments():
         Solver(model, data, update_rule="adagrad")
     with pytest.raises(ValueError, match="unrecognized arguments"):
         Solver(model, data, learning_rate=0.1)
+
+
+def test_clip_grad_norm_rescales_all_arrays_by_one_factor():
+    from lib.optim import clip_grad_norm
+
+    rng = np.random.default_rng(0)
+    grads = {"W": rng.normal(size=(5, 3)) * 10, "b": rng.normal(size=3)}
+    before = {k: g.copy() for k, g in grads.items()}
+    clipped, total = clip_grad_norm(grads, 2.0)
+    assert total == pytest.approx(np.sqrt(sum(np.sum(g**2) for g in before.values())))
+    assert np.sqrt(sum(np.sum(g**2) for g in clipped.values())) == pytest.approx(2.0)
+    np.testing.assert_allclose(clipped["W"] / before["W"], 2.0 / total)  # same direction
+    for k in grads:
+        np.testing.assert_array_equal(grads[k], before[k])  # the input is left alone
+    small, _ = clip_grad_norm(clipped, 5.0)
+    np.testing.assert_array_equal(small["W"], clipped["W"])  # below the threshold: unchanged
+    with pytest.raises(ValueError, match="max_norm must be > 0"):
+        clip_grad_norm(grads, 0.0)

@@ -20,7 +20,7 @@ from .expected import answer, reference
 
 ref = reference("lib.optim")
 
-__all__ = ["sgd_momentum", "rmsprop", "adam", "lenet5_loss"]
+__all__ = ["sgd_momentum", "rmsprop", "adam", "clip_grad_norm", "lenet5_loss"]
 
 
 def _steps(rule, w, grads, config):
@@ -307,6 +307,67 @@ def adam(fn) -> None:
     w, grads = _problem(3)
     _, config = _run_student(c, w, grads, {"learning_rate": 0.01})
     c.require(config.get("t") == 3, f"config['t'] is {config.get('t')} after three steps; increment it once per step.")
+    c.done()
+
+
+# -- gradient clipping -------------------------------------------------------------------------
+def _clip_problem(seed, scale):
+    """A dict of gradients of several shapes (a matrix, a bias, a conv kernel), of size ~scale."""
+    rng = np.random.default_rng(seed)
+    shapes = {"W1": (3, 4), "b1": (4,), "W2": (2, 3, 2, 2)}
+    return {k: scale * rng.normal(size=shape) for k, shape in shapes.items()}
+
+
+def clip_grad_norm(fn) -> None:
+    """Check `clip_grad_norm(grads, max_norm) -> (clipped, total_norm)`: one global norm, one factor."""
+    c = Check("clip_grad_norm", fn)
+    for seed, scale, max_norm in [(0, 3.0, 2.5), (1, 0.2, 5.0), (2, 1.0, 0.7)]:
+        grads = _clip_problem(seed, scale)
+        clipped_ref, total_ref = ref.clip_grad_norm(grads, max_norm)
+        clipped, total = c.unpack(c.call(grads, max_norm), ["clipped", "total_norm"])
+        if not isinstance(clipped, dict) or set(clipped) != set(grads):
+            c.fail(f"return the clipped gradients as a dict with the same keys {sorted(grads)}.")
+        norms = {k: float(np.linalg.norm(g)) for k, g in grads.items()}
+        c.close(
+            total,
+            total_ref,
+            "total_norm",
+            mistakes=[
+                ("total_norm should be the norm before clipping.", min(total_ref, max_norm)),
+                (
+                    "that is the sum of the arrays' norms; take the square root of the sum of all squared entries.",
+                    sum(norms.values()),
+                ),
+                ("that is the sum of squares; take its square root.", total_ref**2),
+                ("that is the largest array's norm; the norm runs over all arrays together.", max(norms.values())),
+            ],
+        )
+        below = total_ref <= max_norm
+        for k, g in grads.items():
+            mistakes = [
+                (
+                    "each array was clipped by its own norm; clip all arrays by one factor from their joint norm.",
+                    g * min(1.0, max_norm / norms[k]),
+                ),
+                (
+                    "entries were clipped to [-max_norm, max_norm] one by one (np.clip); rescale the whole "
+                    "gradient instead, which keeps its direction.",
+                    np.clip(g, -max_norm, max_norm),
+                ),
+            ]
+            if below:
+                mistakes.append(
+                    (
+                        "gradients whose joint norm is already below max_norm must stay unchanged.",
+                        g * max_norm / total_ref,
+                    )
+                )
+            c.close(
+                clipped[k],
+                clipped_ref[k],
+                f"clipped['{k}'] (joint norm {total_ref:.3g}, max_norm {max_norm})",
+                mistakes=mistakes,
+            )
     c.done()
 
 
