@@ -325,3 +325,199 @@ def svm_loss(x, y):
     dx = (margins > 0).astype(x.dtype)
     dx[rows, y] -= dx.sum(axis=1)
     return float(loss), dx / N
+
+
+# -- batch normalization and dropout -----------------------------------------------------------
+# Batch normalization: Ioffe & Szegedy (2015), "Batch Normalization: Accelerating Deep Network
+# Training by Reducing Internal Covariate Shift", Algorithm 1 (train mode) and section 3.1 (test
+# mode with population statistics, here running averages as in CS231n assignment 2). Dropout:
+# Srivastava, Hinton, Krizhevsky, Sutskever & Salakhutdinov (2014), "Dropout: A Simple Way to
+# Prevent Neural Networks from Overfitting", JMLR 15, in the "inverted" form of CS231n's notes
+# ("Neural Networks Part 2", section on dropout): the scaling happens at training time.
+BN_MODES = ("train", "test")
+
+
+def _bn_settings(x, gamma, beta, bn_param, channels_axis: int = 1):
+    """Validate a batch-norm call; return (mode, eps, momentum, running_mean, running_var).
+
+    Missing running averages start as zeros (mean) and ones (variance) of gamma's length and dtype.
+    """
+    if not isinstance(bn_param, dict) or bn_param.get("mode") not in BN_MODES:
+        got = bn_param.get("mode") if isinstance(bn_param, dict) else type(bn_param).__name__
+        raise ValueError(f"bn_param must be a dict with 'mode' 'train' or 'test', got {got!r}")
+    D = x.shape[channels_axis]
+    if np.shape(gamma) != (D,) or np.shape(beta) != (D,):
+        raise ValueError(
+            f"gamma and beta must have shape ({D},) to match x {x.shape}, got {np.shape(gamma)} and {np.shape(beta)}"
+        )
+    eps, momentum = bn_param.get("eps", 1e-5), bn_param.get("momentum", 0.9)
+    if not eps > 0:
+        raise ValueError(f"bn_param['eps'] must be > 0, got {eps}")
+    if not 0 <= momentum <= 1:
+        raise ValueError(f"bn_param['momentum'] must be in [0, 1], got {momentum}")
+    running_mean = bn_param.get("running_mean", np.zeros(D, dtype=np.result_type(gamma)))
+    running_var = bn_param.get("running_var", np.ones(D, dtype=np.result_type(gamma)))
+    if np.shape(running_mean) != (D,) or np.shape(running_var) != (D,):
+        raise ValueError(
+            f"bn_param's running_mean and running_var must have shape ({D},), got "
+            f"{np.shape(running_mean)} and {np.shape(running_var)}"
+        )
+    return bn_param["mode"], eps, momentum, running_mean, running_var
+
+
+def batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization of each feature over the minibatch (Ioffe & Szegedy, 2015, Algorithm 1).
+
+    x: (N, D); gamma, beta: (D,) scale and shift. bn_param, a dict:
+      mode: "train" (normalize with the batch's mean and variance, and update the running
+        averages) or "test" (normalize with the running averages; the batch is not looked at);
+      eps: added to the variance inside the square root (default 1e-5);
+      momentum: weight of the old running average (default 0.9):
+        running = momentum * running + (1 - momentum) * batch statistic;
+      running_mean, running_var: (D,) running averages; zeros and ones when absent. In train mode
+        bn_param receives new arrays under these keys (the arrays given are not changed).
+    The variance is the biased one (divided by N), as in the paper's Algorithm 1.
+    Returns out (N, D) = gamma * x_hat + beta with x_hat = (x - mean) / sqrt(var + eps), and
+    cache: in train mode (x, x_hat, mean, var, gamma, eps), which both backward passes read; in
+    test mode None (no backward pass through test mode).
+    Raises ValueError if x is not 2-D, gamma or beta or the running averages do not have shape
+    (D,), mode is not "train" or "test", eps <= 0 or momentum is outside [0, 1].
+    """
+    if np.ndim(x) != 2:
+        raise ValueError(f"x must be (N, D), got shape {np.shape(x)}; use spatial_batchnorm_forward for (N, C, H, W)")
+    mode, eps, momentum, running_mean, running_var = _bn_settings(x, gamma, beta, bn_param)
+    if mode == "test":
+        return gamma * (x - running_mean) / np.sqrt(running_var + eps) + beta, None
+    mean = x.mean(axis=0)
+    var = x.var(axis=0)  # biased: divided by N
+    x_hat = (x - mean) / np.sqrt(var + eps)
+    bn_param["running_mean"] = momentum * running_mean + (1 - momentum) * mean
+    bn_param["running_var"] = momentum * running_var + (1 - momentum) * var
+    return gamma * x_hat + beta, (x, x_hat, mean, var, gamma, eps)
+
+
+def batchnorm_backward(dout, cache):
+    """Backward pass of train-mode `batchnorm_forward`, stage by stage through its computational graph.
+
+    The forward pass, written as stages: xc = x - mean; var = mean(xc**2); std = sqrt(var + eps);
+    x_hat = xc / std; out = gamma * x_hat + beta. Each stage's local derivative is applied in
+    reverse order; mean and var depend on every sample, so their gradients are summed over the
+    batch and flow back to every x. `batchnorm_backward_alt` gives the same numbers in one formula.
+    dout: (N, D); cache: (x, x_hat, mean, var, gamma, eps) from the forward pass.
+    Returns dx (N, D), dgamma (D,), dbeta (D,).
+    """
+    x, x_hat, mean, var, gamma, eps = cache
+    N = dout.shape[0]
+    xc = x - mean
+    std = np.sqrt(var + eps)
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * x_hat).sum(axis=0)
+    dx_hat = dout * gamma
+    dxc = dx_hat / std  # through x_hat = xc / std, holding std
+    dstd = -(dx_hat * xc).sum(axis=0) / std**2  # through 1 / std
+    dvar = dstd / (2 * std)  # std = sqrt(var + eps)
+    dxc = dxc + 2 * xc * dvar / N  # var = mean(xc**2)
+    dmean = -dxc.sum(axis=0)  # xc = x - mean
+    dx = dxc + dmean / N  # mean = mean(x)
+    return dx, dgamma, dbeta
+
+
+def batchnorm_backward_alt(dout, cache):
+    """Backward pass of train-mode `batchnorm_forward` in one simplified formula.
+
+    With g = dout * gamma (the gradient reaching x_hat), the three paths from x (directly,
+    through the mean and through the variance) add up to
+        dx = (g - mean(g) - x_hat * mean(g * x_hat)) / sqrt(var + eps),
+    means over the batch, per feature. dout: (N, D); cache: (x, x_hat, mean, var, gamma, eps).
+    Returns dx (N, D), dgamma (D,), dbeta (D,), equal to `batchnorm_backward`'s.
+    """
+    x, x_hat, mean, var, gamma, eps = cache
+    g = dout * gamma
+    dx = (g - g.mean(axis=0) - x_hat * (g * x_hat).mean(axis=0)) / np.sqrt(var + eps)
+    return dx, (dout * x_hat).sum(axis=0), dout.sum(axis=0)
+
+
+def _channels_last(x):
+    """(N, C, H, W) -> (N*H*W, C): one row per pixel, one column per channel."""
+    return x.transpose(0, 2, 3, 1).reshape(-1, x.shape[1])
+
+
+def _channels_first(rows, shape):
+    """Inverse of `_channels_last` for an (N, C, H, W) shape."""
+    N, C, H, W = shape
+    return rows.reshape(N, H, W, C).transpose(0, 3, 1, 2)
+
+
+def spatial_batchnorm_forward(x, gamma, beta, bn_param):
+    """Batch normalization for convolutional layers: one mean and variance per channel.
+
+    Each channel c is normalized over the batch and every position, the N*H*W values x[:, c, :, :]
+    (Ioffe & Szegedy, 2015, section 3.2: a feature map shares its statistics the way it shares
+    its weights), by reshaping to (N*H*W, C) and calling `batchnorm_forward`.
+    x: (N, C, H, W); gamma, beta: (C,); bn_param: as for `batchnorm_forward` (running averages (C,)).
+    Returns out (N, C, H, W) and cache: in train mode (x, x_hat, mean, var, gamma, eps) with x and
+    x_hat of shape (N, C, H, W) and mean, var of shape (C,); None in test mode.
+    Raises ValueError if x is not 4-D, and as `batchnorm_forward`.
+    """
+    if np.ndim(x) != 4:
+        raise ValueError(f"x must be (N, C, H, W), got shape {np.shape(x)}")
+    out, cache = batchnorm_forward(_channels_last(x), gamma, beta, bn_param)
+    if cache is not None:
+        _, x_hat, mean, var, gamma, eps = cache
+        cache = (x, _channels_first(x_hat, x.shape), mean, var, gamma, eps)
+    return _channels_first(out, x.shape), cache
+
+
+def spatial_batchnorm_backward(dout, cache):
+    """Backward pass of train-mode `spatial_batchnorm_forward`, through the 2-D version.
+
+    dout: (N, C, H, W); cache: (x, x_hat, mean, var, gamma, eps) as the forward pass returns it.
+    Returns dx (N, C, H, W), dgamma (C,), dbeta (C,).
+    """
+    x, x_hat, mean, var, gamma, eps = cache
+    rows_cache = (_channels_last(x), _channels_last(x_hat), mean, var, gamma, eps)
+    dx, dgamma, dbeta = batchnorm_backward_alt(_channels_last(dout), rows_cache)
+    return _channels_first(dx, dout.shape), dgamma, dbeta
+
+
+def dropout_forward(x, dropout_param):
+    """Inverted dropout (Srivastava et al., 2014; CS231n notes, "Neural Networks Part 2").
+
+    In train mode each unit is kept with probability p and the kept ones are divided by p, so
+    that every unit's expected output equals its input and test mode needs no scaling:
+    mask = (u < p) / p with u uniform in [0, 1), out = x * mask. In test mode out = x.
+    x: any shape. dropout_param, a dict:
+      p: probability of KEEPING a unit, in (0, 1] (CS231n since 2019; PyTorch's p is the drop rate);
+      mode: "train" or "test";
+      rng: a np.random.Generator to draw the mask from (it advances: a new mask every call), or
+      seed: used when there is no rng, np.random.default_rng(seed) anew at every call, so the
+        same seed gives the same mask (for gradient checks). With neither, fresh entropy.
+    NumPy's global random state is never used.
+    Returns out (x's shape) and cache (dropout_param, mask); mask holds 0 and 1 / p in train mode
+    (None in test mode), so that the backward pass is dout * mask.
+    Raises ValueError if p is not in (0, 1] or mode is not "train" or "test".
+    """
+    p, mode = dropout_param.get("p"), dropout_param.get("mode")
+    if p is None or not 0 < p <= 1:
+        raise ValueError(f"dropout_param['p'] (the probability of keeping a unit) must be in (0, 1], got {p}")
+    if mode not in BN_MODES:
+        raise ValueError(f"dropout_param['mode'] must be 'train' or 'test', got {mode!r}")
+    if mode == "test":
+        return x, (dropout_param, None)
+    rng = dropout_param.get("rng")
+    if rng is None:
+        rng = np.random.default_rng(dropout_param.get("seed"))
+    mask = (rng.random(np.shape(x)) < p) / p
+    return x * mask, (dropout_param, mask)
+
+
+def dropout_backward(dout, cache):
+    """Backward pass of `dropout_forward`: the units dropped in the forward pass get no gradient.
+
+    dout: upstream gradient, x's shape; cache: (dropout_param, mask). Returns dx = dout * mask in
+    train mode (the same mask, never a new draw) and dout in test mode.
+    """
+    dropout_param, mask = cache
+    if dropout_param["mode"] == "test":
+        return dout
+    return dout * mask
