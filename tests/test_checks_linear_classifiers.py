@@ -9,6 +9,7 @@ from check_harness import CheckTests
 import lib.checks.linear_classifiers as module
 from lib.classifiers import linear_classifier as lc
 from lib.classifiers import linear_svm as svm
+from lib.classifiers import logistic as lg
 from lib.classifiers import softmax as sm
 
 
@@ -465,11 +466,60 @@ class StubClassifier:
     predict = train
 
 
+# -- logistic regression --------------------------------------------------------------------------
+def lg_naive_log(w, X, y, reg):
+    p = 1 / (1 + np.exp(-(X @ w)))
+    loss = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)) + reg * np.sum(w * w)
+    return loss, X.T @ (p - y) / len(y) + 2 * reg * w
+
+
+def lg_summed(w, X, y, reg):
+    loss, dw = lg.logistic_loss(w, X, y, 0.0)
+    return loss * len(y) + reg * np.sum(w * w), (dw * len(y)) + 2 * reg * w
+
+
+def lg_sign(w, X, y, reg):
+    loss, dw = lg.logistic_loss(w, X, y, reg)
+    return loss, -(dw - 2 * reg * w) + 2 * reg * w
+
+
+def lg_no_reg_grad(w, X, y, reg):
+    loss, dw = lg.logistic_loss(w, X, y, reg)
+    return loss, dw - 2 * reg * w
+
+
+def lg_sigmoid_derivative(w, X, y, reg):
+    loss, _ = lg.logistic_loss(w, X, y, reg)
+    p = lg.sigmoid(X @ w)
+    return loss, X.T @ ((p - y) * p * (1 - p)) / len(y) + 2 * reg * w
+
+
+def lg_swapped_labels(w, X, y, reg):
+    loss, dw = lg.logistic_loss(w, X, 1 - y, reg)
+    return loss, dw
+
+
+def lg_loop_log1p(w, X, y, reg):
+    loss, dw = 0.0, np.zeros_like(w, dtype=float)
+    for x_i, y_i in zip(X, y):
+        z = x_i @ w
+        loss += max(z, 0.0) + np.log1p(np.exp(-abs(z))) - y_i * z
+        dw += (scipy.special.expit(z) - y_i) * x_i
+    return loss / len(y) + reg * w @ w, dw / len(y) + 2 * reg * w
+
+
+def lg_log_expit(w, X, y, reg):
+    z = X @ w
+    loss = -np.mean(y * scipy.special.log_expit(z) + (1 - y) * scipy.special.log_expit(-z))
+    return loss + reg * np.sum(w**2), X.T @ (scipy.special.expit(z) - y) / X.shape[0] + 2 * reg * w
+
+
 class TestChecks(CheckTests):
     module = module
     references = {
         "svm_loss_naive": svm.svm_loss_naive,
         "svm_loss_vectorized": svm.svm_loss_vectorized,
+        "logistic_loss": lg.logistic_loss,
         "softmax": sm.softmax,
         "softmax_loss_naive": sm.softmax_loss_naive,
         "softmax_loss_vectorized": sm.softmax_loss_vectorized,
@@ -478,6 +528,12 @@ class TestChecks(CheckTests):
     }
     stubs = {"linear_classifier_train": StubClassifier, "linear_classifier_predict": StubClassifier}
     mistakes = [
+        ("logistic_loss", lg_naive_log, "log\\(0\\)"),
+        ("logistic_loss", lg_summed, "summed over the samples"),
+        ("logistic_loss", lg_sign, "sign is flipped"),
+        ("logistic_loss", lg_no_reg_grad, "regularization gradient 2 reg w is missing"),
+        ("logistic_loss", lg_sigmoid_derivative, "extra factor"),
+        ("logistic_loss", lg_swapped_labels, "labels are swapped"),
         ("svm_loss_naive", svm_no_reg_grad, "regularization gradient is missing"),
         ("svm_loss_naive", svm_reg_factor, "regularization gradient has the wrong factor"),
         ("svm_loss_naive", svm_counts_correct_class, "correct class was counted in the margin sum"),
@@ -531,6 +587,8 @@ class TestChecks(CheckTests):
         ("linear_classifier_predict", Argmin, "use argmax, not argmin"),
     ]
     alternatives = [
+        ("logistic_loss", lg_loop_log1p),
+        ("logistic_loss", lg_log_expit),
         ("svm_loss_naive", svm_margin_at_kink),
         ("svm_loss_naive", svm_by_class),
         ("svm_loss_naive", svm_einsum),

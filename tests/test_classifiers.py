@@ -82,3 +82,24 @@ def test_training_matches_sklearn_on_blobs(cls):
     again = cls()
     again.train(X, y, learning_rate=1e-2, reg=1e-4, num_iters=300, batch_size=50, seed=0)
     np.testing.assert_array_equal(again.W, model.W)  # seeded
+
+
+def test_logistic_loss_gradient_stability_and_errors():
+    from lib.classifiers.logistic import logistic_loss, sigmoid
+    from lib.gradient_check import eval_numerical_gradient, rel_error
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=(20, 3)), np.ones(20)])
+    y = (rng.random(20) < 0.5).astype(int)
+    w = rng.normal(size=4)
+    loss, dw = logistic_loss(w, X, y, 0.3)
+    num = eval_numerical_gradient(lambda v: logistic_loss(v, X, y, 0.3)[0], w.copy())
+    assert rel_error(dw, num) < 1e-7
+    # at w = 0 every p is 1/2: the loss is log 2
+    assert logistic_loss(np.zeros(4), X, y, 0.0)[0] == pytest.approx(np.log(2))
+    big = logistic_loss(w * 1e3, X, y, 0.0)[0]  # p rounds to 0 or 1: still finite
+    assert np.isfinite(big) and big > 10
+    with np.errstate(over="raise"):
+        np.testing.assert_allclose(sigmoid(np.array([-1000.0, 0.0, 1000.0])), [0.0, 0.5, 1.0])
+    with pytest.raises(ValueError, match="labels in"):
+        logistic_loss(w, X, y + 1, 0.0)

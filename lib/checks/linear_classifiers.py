@@ -21,11 +21,13 @@ from .expected import answer, reference
 
 _svm = reference("lib.classifiers.linear_svm")
 _softmax = reference("lib.classifiers.softmax")
+_logistic = reference("lib.classifiers.logistic")
 _ref_svm, _ref_softmax, _ref_softmax_loss = _svm.svm_loss_vectorized, _softmax.softmax, _softmax.softmax_loss_vectorized
 
 __all__ = [
     "svm_loss_naive",
     "svm_loss_vectorized",
+    "logistic_loss",
     "softmax",
     "softmax_loss_naive",
     "softmax_loss_vectorized",
@@ -326,6 +328,75 @@ def softmax_loss_naive(fn) -> None:
 def softmax_loss_vectorized(fn) -> None:
     """Check `softmax_loss_vectorized(W, X, y, reg) -> (loss, dW)`."""
     _check_softmax("softmax_loss_vectorized", fn)
+
+
+# -- binary logistic regression (03's warm-up) ---------------------------------------------------
+_LOGISTIC_STABLE = (
+    "the loss is inf or NaN for large scores: sigmoid(z) rounds to exactly 1 (or 0), and log(0) is "
+    "-inf. Write the loss of a sample as log(1 + exp(z)) - y z and compute log(1 + exp(z)) with "
+    "np.logaddexp(0, z)."
+)
+
+
+def _logistic_problem(seed, N, D, scale):
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.normal(size=(N, D - 1)) * scale, np.ones(N)])  # the bias trick's 1s last
+    w = rng.normal(size=D)
+    y = (rng.random(N) < 0.4).astype(int)
+    return w, X, y
+
+
+def logistic_loss(fn) -> None:
+    """Check `logistic_loss(w, X, y, reg) -> (loss, dw)`: binary cross-entropy of one sigmoid neuron."""
+    c = Check("logistic_loss", fn)
+    for seed, N, D, scale, reg in [(0, 13, 4, 1.0, 0.1), (1, 6, 3, 0.5, 0.0), (2, 9, 5, 40.0, 0.05)]:
+        w, X, y = _logistic_problem(seed, N, D, scale)
+        loss_ref, dw_ref = _logistic.logistic_loss(w, X, y, reg)
+        loss, dw = c.unpack(c.call(w, X, y, reg), ["loss", "dw"])
+        z, penalty = X @ w, reg * float(np.sum(w * w))
+        p = 1 / (1 + np.exp(-np.clip(z, -30, 30)))
+        data_loss = loss_ref - penalty
+        c.close(
+            loss,
+            loss_ref,
+            f"the loss (reg = {reg})",
+            mistakes=distinct(
+                [
+                    ("you summed over the samples; average them (divide by N).", data_loss * N + penalty),
+                    ("the regularization term reg * sum(w**2) is missing.", data_loss),
+                    (
+                        "the labels are swapped: p = sigmoid(z) is the probability of class 1.",
+                        float(np.mean(np.logaddexp(0, z) - (1 - y) * z)) + penalty,
+                    ),
+                ],
+                loss_ref,
+            ),
+            nonfinite_hint=_LOGISTIC_STABLE,
+        )
+        c.close(
+            dw,
+            dw_ref,
+            f"dw (reg = {reg})",
+            mistakes=distinct(
+                [
+                    (
+                        "the sign is flipped: the derivative of the loss with respect to z is sigmoid(z) - y.",
+                        -X.T @ (p - y) / N + 2 * reg * w,
+                    ),
+                    ("you summed over the samples; average them (divide by N).", X.T @ (p - y) + 2 * reg * w),
+                    ("the regularization gradient 2 reg w is missing.", X.T @ (p - y) / N),
+                    ("the regularization gradient is 2 reg w, not reg w.", X.T @ (p - y) / N + reg * w),
+                    (
+                        "that gradient has an extra factor sigmoid(z)(1 - sigmoid(z)): it is the gradient of the "
+                        "squared error. For the cross-entropy the factor cancels: dL/dz = sigmoid(z) - y.",
+                        X.T @ ((p - y) * p * (1 - p)) / N + 2 * reg * w,
+                    ),
+                ],
+                dw_ref,
+            ),
+            nonfinite_hint=_LOGISTIC_STABLE,
+        )
+    c.done()
 
 
 # -- the classifier ----------------------------------------------------------------------------
