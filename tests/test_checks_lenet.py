@@ -7,7 +7,7 @@ from check_harness import CheckTests
 
 import lib.checks.lenet as module
 from lib import layers, optim
-from lib.fast_layers import conv_backward_fast, conv_forward_fast, max_pool_backward_fast, max_pool_forward_fast
+from lib.layer_utils import affine_relu_backward, affine_relu_forward, conv_relu_pool_backward, conv_relu_pool_forward
 from lib.models import LeNet5
 from lib.models.lenet import CONV1, CONV2, POOL
 
@@ -276,22 +276,23 @@ def adam_new_dict(w, dw, config=None):
 
 
 class LayerByLayer(LeNet5):
-    """Every layer called on its own, the softmax written out, the penalty with np.vdot."""
+    """Every layer called on its own through self.layers, ReLU and the softmax written out, the
+    penalty with np.vdot."""
 
     def loss(self, X, y=None):
-        p = self.params
+        p, L = self.params, self.layers
         X = X.astype(self.dtype, copy=False)
         caches, a = [], X
         for i in (1, 2):
-            c, cc = conv_forward_fast(a, p[f"W{i}"], p[f"b{i}"], CONV1 if i == 1 else CONV2)
-            r, rc = layers.relu_forward(c)
-            a, pc = max_pool_forward_fast(r, POOL)
+            c, cc = L.conv_forward(a, p[f"W{i}"], p[f"b{i}"], CONV1 if i == 1 else CONV2)
+            r, rc = (np.maximum(c, 0), c)
+            a, pc = L.max_pool_forward(r, POOL)
             caches.append((cc, rc, pc))
-        h3, c3 = layers.affine_forward(a, p["W3"], p["b3"])
+        h3, c3 = L.affine_forward(a, p["W3"], p["b3"])
         a3 = np.maximum(h3, 0)
-        h4, c4 = layers.affine_forward(a3, p["W4"], p["b4"])
+        h4, c4 = L.affine_forward(a3, p["W4"], p["b4"])
         a4 = np.maximum(h4, 0)
-        scores, c5 = layers.affine_forward(a4, p["W5"], p["b5"])
+        scores, c5 = L.affine_forward(a4, p["W5"], p["b5"])
         if y is None:
             return scores
         N = len(X)
@@ -302,13 +303,13 @@ class LayerByLayer(LeNet5):
         dscores[np.arange(N), y] -= 1
         dscores /= N
         grads = {}
-        d, grads["W5"], grads["b5"] = layers.affine_backward(dscores, c5)
-        d, grads["W4"], grads["b4"] = layers.affine_backward(d * (h4 > 0), c4)
-        d, grads["W3"], grads["b3"] = layers.affine_backward(d * (h3 > 0), c3)
+        d, grads["W5"], grads["b5"] = L.affine_backward(dscores, c5)
+        d, grads["W4"], grads["b4"] = L.affine_backward(d * (h4 > 0), c4)
+        d, grads["W3"], grads["b3"] = L.affine_backward(d * (h3 > 0), c3)
         for i in (2, 1):
             cc, rc, pc = caches[i - 1]
-            d = layers.relu_backward(max_pool_backward_fast(d, pc), rc)
-            d, grads[f"W{i}"], grads[f"b{i}"] = conv_backward_fast(d, cc)
+            d = L.max_pool_backward(d, pc) * (rc > 0)
+            d, grads[f"W{i}"], grads[f"b{i}"] = L.conv_backward(d, cc)
         for k in grads:
             if k.startswith("W"):
                 loss += self.reg * float(np.vdot(p[k], p[k]))
@@ -316,11 +317,37 @@ class LayerByLayer(LeNet5):
         return loss, grads
 
 
+class DirectFastLayers(LeNet5):
+    """The right numbers from the fast layers called directly, not through self.layers."""
+
+    def loss(self, X, y=None):
+        p = self.params
+        X = X.astype(self.dtype, copy=False)
+        a1, c1 = conv_relu_pool_forward(X, p["W1"], p["b1"], CONV1, POOL)
+        a2, c2 = conv_relu_pool_forward(a1, p["W2"], p["b2"], CONV2, POOL)
+        a3, c3 = affine_relu_forward(a2, p["W3"], p["b3"])
+        a4, c4 = affine_relu_forward(a3, p["W4"], p["b4"])
+        scores, c5 = layers.affine_forward(a4, p["W5"], p["b5"])
+        if y is None:
+            return scores
+        loss, dscores = layers.softmax_loss(scores, y)
+        grads = {}
+        da4, grads["W5"], grads["b5"] = layers.affine_backward(dscores.astype(self.dtype), c5)
+        da3, grads["W4"], grads["b4"] = affine_relu_backward(da4, c4)
+        da2, grads["W3"], grads["b3"] = affine_relu_backward(da3, c3)
+        da1, grads["W2"], grads["b2"] = conv_relu_pool_backward(da2, c2)
+        _, grads["W1"], grads["b1"] = conv_relu_pool_backward(da1, c1)
+        for k in ("W1", "W2", "W3", "W4", "W5"):
+            loss += self.reg * float(np.sum(p[k] * p[k]))
+            grads[k] = grads[k] + 2 * self.reg * p[k]
+        return float(loss), grads
+
+
 class Float64Inside(LeNet5):
     """Computes in float64 and hands back scores and gradients in the model's dtype."""
 
     def loss(self, X, y=None):
-        wide = LeNet5(dtype=np.float64, reg=self.reg)
+        wide = LeNet5(dtype=np.float64, reg=self.reg, layers=self.layers)
         wide.params = {k: v.astype(np.float64) for k, v in self.params.items()}
         if y is None:
             return wide.loss(X.astype(np.float64)).astype(self.dtype)
@@ -389,6 +416,7 @@ class TestChecks(CheckTests):
     }
     stubs = {"lenet5_loss": StubLeNet5}
     mistakes = [
+        ("lenet5_loss", DirectFastLayers, "through self.layers"),
         ("clip_grad_norm", clip_per_array, "clipped by its own norm"),
         ("clip_grad_norm", clip_entries, "np.clip"),
         ("clip_grad_norm", clip_always, "already below max_norm"),

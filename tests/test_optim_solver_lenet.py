@@ -146,3 +146,20 @@ def test_clip_grad_norm_rescales_all_arrays_by_one_factor():
     np.testing.assert_array_equal(small["W"], clipped["W"])  # below the threshold: unchanged
     with pytest.raises(ValueError, match="max_norm must be > 0"):
         clip_grad_norm(grads, 0.0)
+
+
+def test_lenet_runs_on_any_layer_set():
+    import dataclasses
+
+    from lib.models.lenet import FAST_LAYERS, NAIVE_LAYERS
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(2, 1, 28, 28)), np.array([3, 7])
+    fast = LeNet5(dtype=np.float64, reg=0.01, seed=1)
+    naive = LeNet5(dtype=np.float64, reg=0.01, seed=1, layers=NAIVE_LAYERS)
+    (lf, gf), (ln, gn) = fast.loss(X, y), naive.loss(X, y)
+    assert lf == pytest.approx(ln, rel=1e-12)
+    for k in gf:
+        np.testing.assert_allclose(gn[k], gf[k], rtol=1e-8, atol=1e-12)
+    leaky = dataclasses.replace(FAST_LAYERS, relu_forward=lambda x: (np.maximum(x, 0.1 * x), x))
+    assert LeNet5(dtype=np.float64, seed=1, layers=leaky).loss(X)[0, 0] != fast.loss(X)[0, 0]  # really plugged in

@@ -11,6 +11,7 @@ Expected values come from `lib.optim` and `lib.models.lenet` through `expected`.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -474,10 +475,53 @@ def _lenet_float32(c, cls) -> None:
         c.close(grads[k], ref_grads[k], f"grads['{k}'] of a float32 model", rtol=1e-3, atol=1e-4 * scale + 1e-7)
 
 
+# How often LeNet-5's loss calls each pluggable layer function (forward and backward of 2 convs,
+# 2 pools, 3 affine layers). ReLU and the softmax loss may be written out by hand.
+_LAYER_CALLS = {
+    "conv_forward": 2,
+    "conv_backward": 2,
+    "max_pool_forward": 2,
+    "max_pool_backward": 2,
+    "affine_forward": 3,
+    "affine_backward": 3,
+}
+
+
+def _counting(layers, counts: dict):
+    """A copy of the `Layers` set `layers` whose conv, pool and affine functions count their calls."""
+
+    def spy(name, fn):
+        def counted(*args, **kwargs):
+            counts[name] += 1
+            return fn(*args, **kwargs)
+
+        return counted
+
+    return dataclasses.replace(layers, **{name: spy(name, getattr(layers, name)) for name in _LAYER_CALLS})
+
+
+def _lenet_pluggable(c, cls) -> None:
+    """The loss must call its layers through self.layers, so that other layers can be plugged in."""
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(2, 1, 28, 28)).astype(np.float32), np.array([1, 4])
+    student, _ = _lenet_params(cls, np.float32, 0.0, 9, rng)
+    counts = dict.fromkeys(_LAYER_CALLS, 0)
+    student.layers = _counting(student.layers, counts)
+    c.call_with(student.loss, X, y)
+    missing = [f"{name} ({counts[name]} of {n} calls)" for name, n in _LAYER_CALLS.items() if counts[name] != n]
+    if missing:
+        c.fail(
+            "your loss must call every layer through self.layers (L = self.layers; L.conv_forward(...)), so "
+            "that another set of layers can be plugged in; these were not called that way, or not as often "
+            "as LeNet-5 has such layers: " + ", ".join(missing) + "."
+        )
+
+
 def lenet5_loss(cls) -> None:
     """Check a LeNet5 class's `loss(X, y=None)`: scores, loss and every gradient, with regularization,
-    in float64 and in float32."""
+    in float64 and in float32, built from the layer functions of `self.layers`."""
     c = Check("LeNet5.loss", cls)
     _lenet_float64(c, cls)
     _lenet_float32(c, cls)
+    _lenet_pluggable(c, cls)
     c.done()

@@ -14,17 +14,55 @@ biases start at zero. L2 regularization reg * sum(W**2) over the weights
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..fast_layers import conv_forward_fast, max_pool_forward_fast
+from ..fast_layers import conv_backward_fast, conv_forward_fast, max_pool_backward_fast, max_pool_forward_fast
 from ..initializers import he_init, xavier_init
-from ..layer_utils import (
-    affine_relu_backward,
-    affine_relu_forward,
-    conv_relu_pool_backward,
-    conv_relu_pool_forward,
+from ..layers import (
+    affine_backward,
+    affine_forward,
+    conv_backward_naive,
+    conv_forward_naive,
+    conv_output_size,
+    max_pool_backward_naive,
+    max_pool_forward_naive,
+    relu_backward,
+    relu_forward,
+    softmax_loss,
 )
-from ..layers import affine_backward, affine_forward, conv_output_size, softmax_loss
+
+
+@dataclass(frozen=True)
+class Layers:
+    """The layer functions a LeNet-5 is built from, with CS231n's signatures, so that any set can be
+    plugged in: `dataclasses.replace(FAST_LAYERS, conv_forward=my_conv_forward)` swaps one.
+
+    Each forward returns (out, cache); each backward takes (dout, cache). The defaults are the
+    fast layers (im2col convolution, strided pooling) that training needs.
+    """
+
+    conv_forward: Callable = conv_forward_fast
+    conv_backward: Callable = conv_backward_fast
+    relu_forward: Callable = relu_forward
+    relu_backward: Callable = relu_backward
+    max_pool_forward: Callable = max_pool_forward_fast
+    max_pool_backward: Callable = max_pool_backward_fast
+    affine_forward: Callable = affine_forward
+    affine_backward: Callable = affine_backward
+    softmax_loss: Callable = softmax_loss
+
+
+FAST_LAYERS = Layers()
+# The loop versions of assignment 04: slow, but easy to read; the same numbers in float64.
+NAIVE_LAYERS = Layers(
+    conv_forward=conv_forward_naive,
+    conv_backward=conv_backward_naive,
+    max_pool_forward=max_pool_forward_naive,
+    max_pool_backward=max_pool_backward_naive,
+)
 
 CONV1 = {"stride": 1, "pad": 2}
 CONV2 = {"stride": 1, "pad": 0}
@@ -69,13 +107,16 @@ class LeNet5:
     """LeNet-5 with a CS231n-style interface: `params` dict and `loss(X, y=None)`.
 
     input_dim: (C, H, W) of one image; num_classes; reg: L2 strength >= 0;
-    dtype: float32 for speed, float64 for gradient checks; seed: initialization.
+    dtype: float32 for speed, float64 for gradient checks; seed: initialization;
+    layers: the `Layers` set that `loss` calls (None: FAST_LAYERS); NAIVE_LAYERS or a student's
+    own layers plug in the same way.
     """
 
-    def __init__(self, input_dim=(1, 28, 28), num_classes=10, reg=0.0, dtype=np.float32, seed=0):
+    def __init__(self, input_dim=(1, 28, 28), num_classes=10, reg=0.0, dtype=np.float32, seed=0, layers=None):
         if reg < 0:
             raise ValueError(f"reg must be >= 0, got {reg}")
         self.reg, self.dtype = reg, dtype
+        self.layers = FAST_LAYERS if layers is None else layers
         rng = np.random.default_rng(seed)
         self.params = {}
         for name, shape in lenet_shapes(input_dim, num_classes).items():
@@ -96,24 +137,35 @@ class LeNet5:
         Returns scores (N, num_classes) when y is None; otherwise (loss, grads) with grads a dict
         of the same keys and shapes as params.
         """
-        p = self.params
+        p, L = self.params, self.layers
         X = X.astype(self.dtype, copy=False)
         if X.ndim != 4 or X.shape[1:] != (p["W1"].shape[1],) + X.shape[2:]:
             raise ValueError(f"X must be (N, C, H, W) with C = {p['W1'].shape[1]}, got shape {X.shape}")
-        a1, c1 = conv_relu_pool_forward(X, p["W1"], p["b1"], CONV1, POOL)
-        a2, c2 = conv_relu_pool_forward(a1, p["W2"], p["b2"], CONV2, POOL)
-        a3, c3 = affine_relu_forward(a2, p["W3"], p["b3"])
-        a4, c4 = affine_relu_forward(a3, p["W4"], p["b4"])
-        scores, c5 = affine_forward(a4, p["W5"], p["b5"])
+        c1, conv1 = L.conv_forward(X, p["W1"], p["b1"], CONV1)
+        r1, relu1 = L.relu_forward(c1)
+        s1, pool1 = L.max_pool_forward(r1, POOL)
+        c2, conv2 = L.conv_forward(s1, p["W2"], p["b2"], CONV2)
+        r2, relu2 = L.relu_forward(c2)
+        s2, pool2 = L.max_pool_forward(r2, POOL)
+        a3, fc3 = L.affine_forward(s2, p["W3"], p["b3"])
+        r3, relu3 = L.relu_forward(a3)
+        a4, fc4 = L.affine_forward(r3, p["W4"], p["b4"])
+        r4, relu4 = L.relu_forward(a4)
+        scores, fc5 = L.affine_forward(r4, p["W5"], p["b5"])
         if y is None:
             return scores
-        loss, dscores = softmax_loss(scores, y)
+        loss, dscores = L.softmax_loss(scores, y)
         grads = {}
-        da4, grads["W5"], grads["b5"] = affine_backward(dscores.astype(self.dtype, copy=False), c5)
-        da3, grads["W4"], grads["b4"] = affine_relu_backward(da4, c4)
-        da2, grads["W3"], grads["b3"] = affine_relu_backward(da3, c3)
-        da1, grads["W2"], grads["b2"] = conv_relu_pool_backward(da2, c2)
-        _, grads["W1"], grads["b1"] = conv_relu_pool_backward(da1, c1, compute_dx=False)  # nothing before it
+        d, grads["W5"], grads["b5"] = L.affine_backward(dscores.astype(self.dtype, copy=False), fc5)
+        d, grads["W4"], grads["b4"] = L.affine_backward(L.relu_backward(d, relu4), fc4)
+        d, grads["W3"], grads["b3"] = L.affine_backward(L.relu_backward(d, relu3), fc3)
+        d = L.relu_backward(L.max_pool_backward(d, pool2), relu2)
+        d, grads["W2"], grads["b2"] = L.conv_backward(d, conv2)
+        d = L.relu_backward(L.max_pool_backward(d, pool1), relu1)
+        if L.conv_backward is conv_backward_fast:  # the images need no gradient: skip a third of conv1's backward
+            _, grads["W1"], grads["b1"] = conv_backward_fast(d, conv1, compute_dx=False)
+        else:
+            _, grads["W1"], grads["b1"] = L.conv_backward(d, conv1)
         for k in ("W1", "W2", "W3", "W4", "W5"):
             loss += self.reg * float(np.sum(p[k] * p[k]))
             grads[k] = grads[k] + 2 * self.reg * p[k]
