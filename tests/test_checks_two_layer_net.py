@@ -91,7 +91,7 @@ def _loss(
         if y_none == "tuple":
             return s, None
         return np.exp(s) / np.exp(s).sum(axis=1, keepdims=True) if y_none == "probabilities" else s
-    shifted = s - s.max(axis=1, keepdims=True) if shift else s
+    shifted = {True: s - s.max(axis=1, keepdims=True), False: s, "batch": s - s.max()}[shift]
     e = np.exp(shifted)
     p = e / e.sum(axis=1, keepdims=True)
     rows = np.arange(N)
@@ -391,6 +391,7 @@ class TestChecks(CheckTests):
         ("two_layer_loss", _loss_variant("no_minus_one", minus_one=False), r"-1 is missing"),
         ("two_layer_loss", _loss_variant("w2_from_z1", w2_input="z1"), "dW2 uses z1"),
         ("two_layer_loss", _loss_variant("no_shift", shift=False), "NaN or inf.*subtract each row's maximum"),
+        ("two_layer_loss", _loss_variant("batch_shift", shift="batch"), "NaN or inf.*its own maximum"),
         ("two_layer_loss", _loss_variant("y_none_probabilities", y_none="probabilities"), "with y=None return the"),
         ("two_layer_loss", _loss_variant("y_none_tuple", y_none="tuple"), "scores alone, not a tuple"),
         ("two_layer_loss", loss_wrong_default_reg, "default reg=0.0"),

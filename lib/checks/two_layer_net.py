@@ -206,6 +206,21 @@ def _check_loss_case(c: Check, params, X, y, reg, label, nonfinite_hint=""):
         )
 
 
+def _far_rows():
+    """(params, X, y) whose first sample scores about 1500 above the others, with a spread of ~100:
+    W2's columns are nearly equal, so h W2 moves the whole row together."""
+    rng = np.random.default_rng(14)
+    D, H, C = 3, 5, 3
+    params = {
+        "W1": rng.normal(size=(D, H)),
+        "b1": 0.5 * rng.normal(size=H),
+        "W2": np.outer(np.abs(rng.normal(size=H)), np.ones(C)) + 0.05 * rng.normal(size=(H, C)),
+        "b2": rng.normal(size=C),
+    }
+    X = rng.normal(size=(4, D)) * np.array([[1000.0], [1.0], [1.0], [1.0]])
+    return params, X, rng.integers(0, C, size=4)
+
+
 def two_layer_loss(fn) -> None:
     """Check `two_layer_loss(params, X, y=None, reg=0.0)`: the scores without labels; with labels the
     loss and every gradient, with and without regularization, on scores far from zero, and reg's
@@ -228,6 +243,16 @@ def two_layer_loss(fn) -> None:
         "for scores near 1000",
         nonfinite_hint="e**1000 overflows to inf: subtract each row's maximum score before exponentiating "
         "(softmax does not change), as in softmax.ipynb.",
+    )
+    # One sample's scores about 1500 above the others' (with a small spread): a shift by the batch's
+    # maximum instead of each row's own sends the other rows' exponentials to zero.
+    _check_loss_case(
+        c,
+        *_far_rows(),
+        0.01,
+        "with one row of scores far above the others",
+        nonfinite_hint="shift each row of scores by its own maximum, scores.max(axis=1, keepdims=True): "
+        "shifted by the batch's maximum, a row far below it underflows to zeros and its log to -inf.",
     )
     # reg left out: its default is 0.
     params, X, y = _net(7, 6, 4, 5, 3)
