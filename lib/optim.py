@@ -100,3 +100,24 @@ def clip_grad_norm(grads: dict, max_norm: float):
     total = float(np.sqrt(sum(float(np.sum(np.square(g, dtype=np.float64))) for g in grads.values())))
     scale = max_norm / total if total > max_norm else 1.0
     return {k: g * scale if scale != 1.0 else g.copy() for k, g in grads.items()}, total
+
+
+def cosine_lr(it: int, total: int, lr_max: float, warmup: int = 0) -> float:
+    """Learning rate of iteration `it` (0-based) of `total`: a linear warmup, then cosine annealing.
+
+    For it < warmup: lr_max * (it + 1) / warmup (so iteration warmup - 1 reaches lr_max).
+    After that, with progress = (it - warmup) / (total - warmup) running from 0 towards 1:
+    lr_max * (1 + cos(pi * progress)) / 2, falling from lr_max towards 0.
+    Raises ValueError unless 0 <= warmup < total and 0 <= it < total.
+    Sources: Loshchilov & Hutter (2017), "SGDR: Stochastic Gradient Descent with Warm Restarts",
+    eq. 5 (one cycle, eta_min = 0); Goyal et al. (2017), "Accurate, Large Minibatch SGD", section
+    2.2 (gradual warmup).
+    """
+    if not 0 <= warmup < total:
+        raise ValueError(f"warmup must be in [0, total) = [0, {total}), got {warmup}")
+    if not 0 <= it < total:
+        raise ValueError(f"it must be in [0, total) = [0, {total}), got {it}")
+    if it < warmup:
+        return lr_max * (it + 1) / warmup
+    progress = (it - warmup) / (total - warmup)
+    return lr_max * (1 + float(np.cos(np.pi * progress))) / 2

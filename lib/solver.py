@@ -26,10 +26,12 @@ class Solver:
     Keyword arguments (CS231n's, plus seed and progress):
       update_rule: "sgd", "sgd_momentum", "rmsprop", "adam" or a callable; optim_config: dict of
       hyperparameters copied for every parameter; lr_decay: factor applied to the learning rate
-      after each epoch; batch_size; num_epochs; num_train_samples: how many training samples
-      check_accuracy uses after each epoch (None: all); num_val_samples (None: all); print_every:
-      iterations between loss records in the bar's postfix; verbose: print a line per epoch;
-      progress: show the tqdm bar; seed: seeds minibatch sampling.
+      after each epoch; lr_schedule: a function (iteration, total_iterations) -> learning rate, set
+      for every parameter before each update (e.g. `lib.optim.cosine_lr` with its lr_max and
+      warmup bound by a lambda; not together with lr_decay); batch_size; num_epochs;
+      num_train_samples: how many training samples check_accuracy uses after each epoch (None: all);
+      num_val_samples (None: all); print_every: iterations between loss records in the bar's postfix;
+      verbose: print a line per epoch; progress: show the tqdm bar; seed: seeds minibatch sampling.
     Attributes after train(): loss_history (per iteration), train_acc_history and val_acc_history
     (per epoch, starting with the untrained model), best_val_acc, best_params.
     Raises FloatingPointError, naming the iteration, if the loss becomes NaN or infinite.
@@ -42,6 +44,7 @@ class Solver:
         self.update_rule = kwargs.pop("update_rule", "sgd")
         self.optim_config = kwargs.pop("optim_config", {})
         self.lr_decay = kwargs.pop("lr_decay", 1.0)
+        self.lr_schedule = kwargs.pop("lr_schedule", None)
         self.batch_size = kwargs.pop("batch_size", 100)
         self.num_epochs = kwargs.pop("num_epochs", 10)
         self.num_train_samples = kwargs.pop("num_train_samples", 1000)
@@ -53,6 +56,8 @@ class Solver:
         kwargs.pop("checkpoint_name", None)  # accepted for compatibility; checkpoints are not written
         if kwargs:
             raise ValueError(f"unrecognized arguments: {', '.join(kwargs)}")
+        if self.lr_schedule is not None and self.lr_decay != 1.0:
+            raise ValueError("use lr_schedule or lr_decay, not both: a schedule sets every step's learning rate")
         if isinstance(self.update_rule, str):
             if not hasattr(optim, self.update_rule):
                 raise ValueError(f'invalid update_rule "{self.update_rule}"; use sgd, sgd_momentum, rmsprop or adam')
@@ -69,8 +74,12 @@ class Solver:
         self.optim_configs = {p: dict(self.optim_config) for p in self.model.params}
         self.rng = np.random.default_rng(self.seed)
 
-    def _step(self, it: int):
+    def _step(self, it: int, total: int = 0):
         """One minibatch (drawn with replacement, as CS231n does) and one update of every parameter."""
+        if self.lr_schedule is not None:
+            lr = self.lr_schedule(it, total)
+            for config in self.optim_configs.values():
+                config["learning_rate"] = lr
         idx = self.rng.choice(len(self.X_train), self.batch_size)
         loss, grads = self.model.loss(self.X_train[idx], self.y_train[idx])
         if not math.isfinite(loss):
@@ -114,7 +123,7 @@ class Solver:
         with tqdm(total=total, disable=not self.progress, unit="it", leave=True, file=sys.stdout) as bar:
             self._record_epoch(bar)
             for it in range(total):
-                self._step(it)
+                self._step(it, total)
                 bar.update(1)
                 if it % self.print_every == 0:
                     bar.set_postfix(

@@ -2,6 +2,8 @@
 implementations written otherwise (other parameter names, incremental averages, a new config
 dict, float64 arithmetic inside a float32 model) pass."""
 
+import math
+
 import numpy as np
 from check_harness import CheckTests
 
@@ -405,6 +407,39 @@ def clip_norm_of_norms(grads, max_norm):
     return out, float(total)
 
 
+def _cosine_variant(half=True, start_at_zero=False, progress_over_total=False, no_warmup=False, rising=False):
+    def cosine_lr(it, total, lr_max, warmup=0):
+        if it < warmup and not no_warmup:
+            return lr_max * (it if start_at_zero else it + 1) / warmup
+        progress = it / total if progress_over_total else (it - warmup) / (total - warmup)
+        sign = -1 if rising else 1
+        return lr_max * (1 + sign * math.cos(math.pi * progress)) / (2 if half else 1)
+
+    return cosine_lr
+
+
+def cosine_degrees(it, total, lr_max, warmup=0):
+    if it < warmup:
+        return lr_max * (it + 1) / warmup
+    return lr_max * (1 + math.cos(math.radians((it - warmup) / (total - warmup)))) / 2
+
+
+def cosine_warmup_1(it, total, lr_max, warmup=1):
+    return optim.cosine_lr(it, total, lr_max, warmup)
+
+
+def cosine_sin_squared(it, total, lr_max, warmup=0):
+    if it < warmup:
+        return lr_max * (it + 1) / warmup
+    return lr_max * math.cos(math.pi * (it - warmup) / (total - warmup) / 2) ** 2  # (1 + cos 2a) / 2 = cos^2 a
+
+
+def cosine_table(it, total, lr_max, warmup=0):
+    ramp = np.linspace(lr_max / max(warmup, 1), lr_max, warmup)
+    rest = lr_max * (1 + np.cos(np.pi * np.arange(total - warmup) / (total - warmup))) / 2
+    return float(np.concatenate([ramp, rest])[it])
+
+
 class TestChecks(CheckTests):
     module = module
     references = {
@@ -412,11 +447,19 @@ class TestChecks(CheckTests):
         "rmsprop": optim.rmsprop,
         "adam": optim.adam,
         "clip_grad_norm": optim.clip_grad_norm,
+        "cosine_lr": optim.cosine_lr,
         "lenet5_loss": LeNet5,
     }
     stubs = {"lenet5_loss": StubLeNet5}
     mistakes = [
         ("lenet5_loss", DirectFastLayers, "through self.layers"),
+        ("cosine_lr", _cosine_variant(half=False), "missing its 1/2"),
+        ("cosine_lr", _cosine_variant(start_at_zero=True), "warmup starts at 0"),
+        ("cosine_lr", _cosine_variant(progress_over_total=True), "after the warmup"),
+        ("cosine_lr", _cosine_variant(no_warmup=True), "warmup was ignored"),
+        ("cosine_lr", _cosine_variant(rising=True), "not rise"),
+        ("cosine_lr", cosine_degrees, "radians"),
+        ("cosine_lr", cosine_warmup_1, "default warmup=0"),
         ("clip_grad_norm", clip_per_array, "clipped by its own norm"),
         ("clip_grad_norm", clip_entries, "np.clip"),
         ("clip_grad_norm", clip_always, "already below max_norm"),
@@ -457,6 +500,8 @@ class TestChecks(CheckTests):
         ("lenet5_loss", Float64Gradients, r"grads\['W1'\] of a float32 model is float64"),
     ]
     alternatives = [
+        ("cosine_lr", cosine_sin_squared),
+        ("cosine_lr", cosine_table),
         ("clip_grad_norm", clip_flat),
         ("clip_grad_norm", clip_norm_of_norms),
         ("sgd_momentum", momentum_cfg_name),

@@ -163,3 +163,42 @@ def test_lenet_runs_on_any_layer_set():
         np.testing.assert_allclose(gn[k], gf[k], rtol=1e-8, atol=1e-12)
     leaky = dataclasses.replace(FAST_LAYERS, relu_forward=lambda x: (np.maximum(x, 0.1 * x), x))
     assert LeNet5(dtype=np.float64, seed=1, layers=leaky).loss(X)[0, 0] != fast.loss(X)[0, 0]  # really plugged in
+
+
+def test_cosine_lr_shape_and_errors():
+    from lib.optim import cosine_lr
+
+    rates = [cosine_lr(it, 20, 0.4, warmup=4) for it in range(20)]
+    assert rates[:4] == pytest.approx([0.1, 0.2, 0.3, 0.4])  # linear warmup to lr_max
+    assert rates[4] == pytest.approx(0.4) and rates[12] == pytest.approx(0.2)  # halfway through the cosine
+    assert all(a >= b for a, b in zip(rates[4:], rates[5:])) and 0 < rates[-1] < 0.01
+    with pytest.raises(ValueError, match="warmup"):
+        cosine_lr(0, 10, 1.0, warmup=10)
+    with pytest.raises(ValueError, match="it must be"):
+        cosine_lr(10, 10, 1.0)
+
+
+def test_solver_sets_the_scheduled_rate_before_every_step():
+    seen = []
+
+    def rule(w, dw, config):
+        seen.append(config["learning_rate"])
+        return w, config
+
+    rng = np.random.default_rng(0)
+    data = {"X_train": rng.normal(size=(8, 1, 28, 28)), "y_train": np.arange(8) % 10}
+    data.update(X_val=data["X_train"], y_val=data["y_train"])
+    model = LeNet5(dtype=np.float64)
+    Solver(
+        model,
+        data,
+        update_rule=rule,
+        batch_size=4,
+        num_epochs=2,
+        progress=False,
+        lr_schedule=lambda it, total: 0.1 * (it + 1) / total,
+    ).train()
+    per_step = seen[:: len(LeNet5().params)]  # one update per parameter array per step
+    assert per_step == pytest.approx([0.025, 0.05, 0.075, 0.1])
+    with pytest.raises(ValueError, match="not both"):
+        Solver(model, data, lr_schedule=lambda it, total: 0.1, lr_decay=0.5)

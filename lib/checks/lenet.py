@@ -16,12 +16,12 @@ import itertools
 
 import numpy as np
 
-from .core import Check
+from .core import Check, distinct
 from .expected import answer, reference
 
 ref = reference("lib.optim")
 
-__all__ = ["sgd_momentum", "rmsprop", "adam", "clip_grad_norm", "lenet5_loss"]
+__all__ = ["sgd_momentum", "rmsprop", "adam", "clip_grad_norm", "cosine_lr", "lenet5_loss"]
 
 
 def _steps(rule, w, grads, config):
@@ -369,6 +369,56 @@ def clip_grad_norm(fn) -> None:
                 f"clipped['{k}'] (joint norm {total_ref:.3g}, max_norm {max_norm})",
                 mistakes=mistakes,
             )
+    c.done()
+
+
+# -- learning-rate schedule ----------------------------------------------------------------------
+def cosine_lr(fn) -> None:
+    """Check `cosine_lr(it, total, lr_max, warmup=0) -> float` at every iteration of three schedules."""
+    c = Check("cosine_lr", fn)
+    for total, lr_max, warmup in [(12, 0.5, 3), (9, 2.0, 0), (7, 0.1, 1)]:
+        got = np.array([c.call(it, total, lr_max, warmup) for it in range(total)], dtype=float)
+        expected = np.array([ref.cosine_lr(it, total, lr_max, warmup) for it in range(total)])
+        progress = (np.arange(total) - warmup) / (total - warmup)
+        cosine = lr_max * (1 + np.cos(np.pi * progress)) / 2
+        mistakes = [
+            (
+                "the cosine part is missing its 1/2: lr_max * (1 + cos(pi * progress)) / 2 falls from lr_max to 0.",
+                np.where(np.arange(total) < warmup, expected, 2 * cosine),
+            ),
+            (
+                "the warmup starts at 0: iteration it of the warmup uses lr_max * (it + 1) / warmup.",
+                np.where(np.arange(total) < warmup, lr_max * np.arange(total) / max(warmup, 1), expected),
+            ),
+            (
+                "progress must run over the iterations after the warmup: (it - warmup) / (total - warmup).",
+                np.where(
+                    np.arange(total) < warmup, expected, lr_max * (1 + np.cos(np.pi * np.arange(total) / total)) / 2
+                ),
+            ),
+            (
+                "the warmup was ignored: for it < warmup the rate ramps up linearly to lr_max.",
+                np.where(np.arange(total) < warmup, lr_max * (1 + np.cos(np.pi * progress)) / 2, expected),
+            ),
+            (
+                "the cosine takes radians: cos(pi * progress), with np.cos or math.cos.",
+                np.where(np.arange(total) < warmup, expected, lr_max * (1 + np.cos(np.radians(progress))) / 2),
+            ),
+            (
+                "the schedule should fall from lr_max towards 0, not rise: lr_max * (1 + cos(pi * progress)) / 2.",
+                np.where(np.arange(total) < warmup, expected, lr_max * (1 - np.cos(np.pi * progress)) / 2),
+            ),
+        ]
+        c.close(
+            got,
+            expected,
+            f"the rates for total={total}, lr_max={lr_max}, warmup={warmup}",
+            mistakes=distinct(mistakes, expected),
+        )
+    c.require(
+        np.isclose(float(c.call(5, 10, 1.0)), ref.cosine_lr(5, 10, 1.0)),
+        "without a warmup argument, use the default warmup=0.",
+    )
     c.done()
 
 
