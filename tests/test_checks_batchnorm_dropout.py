@@ -113,6 +113,24 @@ def spatial_forward(transpose_in=True, transpose_out=True, cache_rows=False):
     return forward
 
 
+def spatial_forward_unpacks_none(x, gamma, beta, bn_param):
+    N, C, H, W = x.shape
+    out, cache = L.batchnorm_forward(_rows(x), gamma, beta, bn_param)
+    _, x_hat, mean, var, g, eps = cache  # None in test mode
+    return _maps(out, x.shape), (x, _maps(x_hat, x.shape), mean, var, g, eps)
+
+
+def bn_forward_caches(what):
+    def forward(x, gamma, beta, bn_param):
+        out, cache = L.batchnorm_forward(x, gamma, beta, bn_param)
+        if cache is not None:
+            x_, x_hat, mean, var, g, eps = cache
+            cache = (x_, x_hat, mean, np.sqrt(var) if what == "std" else np.sqrt(var + eps), g, eps)
+        return out, cache
+
+    return forward
+
+
 def spatial_forward_axes(axes):
     """Direct normalization over the given axes (right: (0, 2, 3))."""
 
@@ -351,6 +369,8 @@ class TestChecks(CheckTests):
         ("batchnorm_forward", bn_forward(cache_var_ddof=1), r"cache\[3\] \(var\).*unbiased"),
         ("batchnorm_forward", bn_forward(in_place=True), "changed its argument `x` in place"),
         ("batchnorm_forward", bn_forward_running_std, "running_var averages the standard deviation"),
+        ("batchnorm_forward", bn_forward_caches("std"), r"cache\[3\] \(var\).*holds the standard deviation"),
+        ("batchnorm_forward", bn_forward_caches("std_eps"), r"cache\[3\] \(var\).*holds sqrt\(var \+ eps\)"),
         ("batchnorm_backward", bn_backward(path_mean=False), "path through the batch mean is missing"),
         ("batchnorm_backward", bn_backward(path_var=False), "path through the variance is missing"),
         ("batchnorm_backward", bn_backward(path_mean=False, path_var=False), "treated as constants"),
@@ -366,6 +386,7 @@ class TestChecks(CheckTests):
         ("spatial_batchnorm_forward", spatial_forward(cache_rows=True), r"cache\[1\] \(x_hat\).*rows' shape"),
         ("spatial_batchnorm_forward", spatial_forward_axes(0), r"each position \(c, h, w\) was normalized"),
         ("spatial_batchnorm_forward", spatial_forward_axes((2, 3)), "each image's channel was normalized"),
+        ("spatial_batchnorm_forward", spatial_forward_unpacks_none, "build the 4-D cache only in train mode"),
         ("spatial_batchnorm_backward", spatial_backward(transpose_in=False), r"dout.reshape\(-1, C\) does not give"),
         ("spatial_batchnorm_backward", spatial_backward(transpose_out=False), "dx is in the wrong layout"),
         ("spatial_batchnorm_backward", spatial_backward(dgamma_axes=0), r"dgamma .*has shape \(3, 4, 5\)"),

@@ -20,7 +20,7 @@ import random
 
 import numpy as np
 
-from .core import Check, _global_rng_state, _same_rng_state, distinct, global_rng_untouched, share_window
+from .core import Check, CheckFailed, _global_rng_state, _same_rng_state, distinct, global_rng_untouched, share_window
 from .expected import answer, reference
 
 ref = reference("lib.layers")
@@ -156,7 +156,12 @@ def _check_cache(c, cache, expected, what):
                 (
                     "it is the unbiased variance (divided by N - 1); cache the one you normalized with.",
                     want * n / (n - 1),
-                )
+                ),
+                ("it holds the standard deviation; cache the variance var (eps is cached separately).", np.sqrt(want)),
+                (
+                    "it holds sqrt(var + eps); cache the variance var (eps is cached separately).",
+                    np.sqrt(want + expected[5]),
+                ),
             ]
         c.close(got, want, f"cache[{i}] ({name}) {what}", mistakes=distinct(mistakes, want))
 
@@ -219,7 +224,16 @@ def _check_test(c, forward, shape, seed):
         what = f"in test mode (x {batch.shape})"
         expected = getattr(ref, forward)(batch, gamma, beta, params)[0]
         mine = _fresh(params)
-        out, _ = c.unpack(c.call(batch, gamma, beta, mine, may_change=(3,)), ["out", "cache"])
+        try:
+            result = c.call(batch, gamma, beta, mine, may_change=(3,))
+        except AssertionError as exc:
+            if "NoneType" in str(exc):
+                raise CheckFailed(
+                    f"{c.name}: {what} {exc.args[0].split(': ', 1)[-1]}. In test mode batchnorm_forward returns the "
+                    f"cache None: build the 4-D cache only in train mode."
+                ) from exc.__cause__
+            raise
+        out, _ = c.unpack(result, ["out", "cache"])
         mistakes = [
             (
                 "test mode normalizes with the running averages bn_param['running_mean'] and ['running_var'], "
@@ -581,7 +595,9 @@ def dropout_backward(fn) -> None:
         got = c.call(dout, (param, None))
     except AssertionError as exc:
         if "NoneType" in str(exc):
-            c.fail("in test mode there is no mask (cache[1] is None): dropout did nothing, so dx = dout.")
+            raise CheckFailed(
+                f"{c.name}: in test mode there is no mask (cache[1] is None): dropout did nothing, so dx = dout."
+            ) from exc.__cause__
         raise
     c.close(
         got,
