@@ -251,6 +251,32 @@ def max_pool_backward_naive(dout, cache):
     return dx
 
 
+def avg_pool_forward_naive(x, pool_param):
+    """Average pooling by loops: the mean of each window. Same arguments and shapes as
+    `max_pool_forward_naive`; returns out: (N, C, H', W') and cache (x, pool_param).
+    Raises ValueError if the windows do not tile the input.
+    """
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
+    N, C = x.shape[:2]
+    out = np.zeros((N, C, H_out, W_out), dtype=x.dtype)
+    for i in range(H_out):
+        for j in range(W_out):
+            out[:, :, i, j] = x[:, :, i * s : i * s + ph, j * s : j * s + pw].mean(axis=(2, 3))
+    return out, (x, pool_param)
+
+
+def avg_pool_backward_naive(dout, cache):
+    """Backward pass of average pooling: every element of a window gets dout / (pool_height * pool_width);
+    overlapping windows add up. dout: (N, C, H', W'). Returns dx: (N, C, H, W)."""
+    x, pool_param = cache
+    ph, pw, s, H_out, W_out = pool_shapes(x, pool_param)
+    dx = np.zeros(x.shape, dtype=np.result_type(x, dout))
+    for i in range(H_out):
+        for j in range(W_out):
+            dx[:, :, i * s : i * s + ph, j * s : j * s + pw] += dout[:, :, i : i + 1, j : j + 1] / (ph * pw)
+    return dx
+
+
 # -- worked examples ---------------------------------------------------------------------------
 # Small examples with known answers, for the notebook's text, the checks and the tests.
 # CONV_EXAMPLE: the convolution demo of CS231n's notes ("Convolutional Neural Networks") as

@@ -440,10 +440,222 @@ def pool_bwd_shared_ties(dout, cache):
     return dx
 
 
+# -- tanh, leaky ReLU, output size, average pooling ---------------------------------------------------
+def tanh_fwd_sigmoid(x):
+    out = L.sigmoid(x)
+    return out, out
+
+
+def tanh_fwd_caches_x(x):
+    return np.tanh(x), x
+
+
+def tanh_fwd_exp(x):
+    out = (np.exp(x) - np.exp(-x)) / (np.exp(x) + np.exp(-x))  # inf / inf = nan for large |x|
+    return out, out
+
+
+def tanh_fwd_via_sigmoid(x):
+    out = 2 * L.sigmoid(2 * x) - 1
+    return out, out
+
+
+def tanh_fwd_expm1(x):
+    e = np.exp(-2 * np.abs(x))
+    out = np.sign(x) * (1 - e) / (1 + e)
+    return out, out
+
+
+def tanh_bwd_no_square(dout, cache):
+    return dout * (1 - cache)
+
+
+def tanh_bwd_cache_as_x(dout, cache):
+    return dout * (1 - np.tanh(cache) ** 2)
+
+
+def tanh_bwd_sigmoid(dout, cache):
+    return dout * cache * (1 - cache)
+
+
+def tanh_bwd_factored(dout, cache):
+    return dout * (1 - cache) * (1 + cache)
+
+
+def tanh_bwd_cosh(dout, cache):
+    return dout / np.cosh(np.arctanh(cache)) ** 2
+
+
+def leaky_fwd_relu(x, alpha=0.01):
+    return np.maximum(x, 0), (x, alpha)
+
+
+def leaky_fwd_default_01(x, alpha=0.1):
+    return np.where(x > 0, x, alpha * x), (x, alpha)
+
+
+def leaky_fwd_caches_out(x, alpha=0.01):
+    out = np.where(x > 0, x, alpha * x)
+    return out, (out, alpha)
+
+
+def leaky_fwd_max(x, alpha=0.01):
+    return np.maximum(x, alpha * x), (x, alpha)
+
+
+def leaky_fwd_mask(x, alpha=0.01):
+    slope = np.ones_like(x)
+    slope[x <= 0] = alpha
+    return x * slope, (x, alpha)
+
+
+def leaky_bwd_relu(dout, cache):
+    x, _ = cache
+    return dout * (x > 0)
+
+
+def leaky_bwd_ge(dout, cache):
+    x, alpha = cache
+    return np.where(x >= 0, dout, alpha * dout)
+
+
+def leaky_bwd_gate_dout(dout, cache):
+    x, alpha = cache
+    return np.where(dout > 0, dout, alpha * dout)
+
+
+def leaky_bwd_mask(dout, cache):
+    x, alpha = cache
+    return dout * (alpha + (1 - alpha) * (x > 0))
+
+
+def leaky_bwd_loop(dout, cache):
+    x, alpha = cache
+    dx = dout.copy()
+    dx[x <= 0] *= alpha
+    return dx
+
+
+def size_no_plus_one(size, kernel, pad, stride):
+    return (size - kernel + 2 * pad) // stride
+
+
+def size_one_pad(size, kernel, pad, stride):
+    return (size - kernel + pad) // stride + 1
+
+
+def size_no_raise(size, kernel, pad, stride):
+    return (size - kernel + 2 * pad) // stride + 1
+
+
+def size_float(size, kernel, pad, stride):
+    if (size - kernel + 2 * pad) % stride or size + 2 * pad < kernel:
+        raise ValueError("does not tile")
+    return (size - kernel + 2 * pad) / stride + 1
+
+
+def size_assert(size, kernel, pad, stride):
+    assert (size - kernel + 2 * pad) % stride == 0 and size + 2 * pad >= kernel, "does not tile"
+    return (size - kernel + 2 * pad) // stride + 1
+
+
+def size_divmod(size, kernel, pad, stride):
+    q, r = divmod(size + 2 * pad - kernel, stride)
+    if r or q < 0:
+        raise ValueError(f"a window of {kernel} with stride {stride} does not tile {size} + 2 * {pad}")
+    return int(q) + 1
+
+
+def size_count_windows(size, kernel, pad, stride):
+    starts = range(0, size + 2 * pad - kernel + 1, stride)
+    if not starts or starts[-1] + kernel != size + 2 * pad:
+        raise ValueError("the windows do not tile the padded input")
+    return len(starts)
+
+
+def _avg_variant(reduce="mean", overwrite=False, divide=True):
+    def pool_backward(dout, cache):
+        x, pp = cache
+        s, ph, pw = pp["stride"], pp["pool_height"], pp["pool_width"]
+        dx = np.zeros_like(x)
+        for i in range(dout.shape[2]):
+            for j in range(dout.shape[3]):
+                share = dout[:, :, i : i + 1, j : j + 1] / (ph * pw if divide else 1)
+                if overwrite:
+                    dx[:, :, i * s : i * s + ph, j * s : j * s + pw] = share
+                else:
+                    dx[:, :, i * s : i * s + ph, j * s : j * s + pw] += share
+        return dx
+
+    return pool_backward
+
+
+def avg_fwd_max(x, pool_param):
+    return L.max_pool_forward_naive(x, pool_param)
+
+
+def avg_fwd_sum(x, pool_param):
+    out, cache = L.avg_pool_forward_naive(x, pool_param)
+    return out * pool_param["pool_height"] * pool_param["pool_width"], cache
+
+
+def avg_fwd_square(x, pool_param):
+    out, cache = L.avg_pool_forward_naive(x, pool_param)
+    ph, pw = pool_param["pool_height"], pool_param["pool_width"]
+    return out * pw / ph, cache
+
+
+def avg_fwd_windows(x, pool_param):
+    s, ph, pw = pool_param["stride"], pool_param["pool_height"], pool_param["pool_width"]
+    windows = sliding_window_view(x, (ph, pw), axis=(2, 3))[:, :, ::s, ::s]
+    return windows.mean(axis=(-2, -1)), (x, pool_param)
+
+
+def avg_fwd_conv(x, pool_param):
+    N, C, H, W = x.shape
+    s, ph, pw = pool_param["stride"], pool_param["pool_height"], pool_param["pool_width"]
+    w = np.ones((1, 1, ph, pw)) / (ph * pw)
+    out = conv_forward_fast(x.reshape(N * C, 1, H, W), w, np.zeros(1), {"stride": s, "pad": 0})[0]
+    return out.reshape(N, C, *out.shape[2:]), (x, pool_param)
+
+
+def avg_bwd_windows(dout, cache):
+    x, pp = cache
+    s, ph, pw = pp["stride"], pp["pool_height"], pp["pool_width"]
+    dx = np.zeros_like(x)
+    for a in range(ph):
+        for b in range(pw):  # element (a, b) of every window at once
+            dx[:, :, a : a + s * dout.shape[2] : s, b : b + s * dout.shape[3] : s] += dout / (ph * pw)
+    return dx
+
+
 class TestChecks(CheckTests):
     module = module
     references = {name: getattr(L, name) for name in module.__all__}
     mistakes = [
+        ("tanh_forward", tanh_fwd_sigmoid, "that is the sigmoid"),
+        ("tanh_forward", tanh_fwd_caches_x, "holds the input x"),
+        ("tanh_forward", tanh_fwd_exp, "overflows np.exp"),
+        ("tanh_backward", tanh_bwd_no_square, "square the output"),
+        ("tanh_backward", tanh_bwd_cache_as_x, "cache holds the output"),
+        ("tanh_backward", tanh_bwd_sigmoid, "sigmoid's derivative"),
+        ("leaky_relu_forward", leaky_fwd_relu, "that is ReLU"),
+        ("leaky_relu_forward", leaky_fwd_default_01, "default alpha is 0.01"),
+        ("leaky_relu_forward", leaky_fwd_caches_out, r"cache\[0\] should be x"),
+        ("leaky_relu_backward", leaky_bwd_relu, "ReLU's backward pass"),
+        ("leaky_relu_backward", leaky_bwd_ge, "not x >= 0"),
+        ("leaky_relu_backward", leaky_bwd_gate_dout, "gate uses dout"),
+        ("conv_output_size", size_no_plus_one, r"\+1 is missing"),
+        ("conv_output_size", size_one_pad, "2 \\* pad"),
+        ("conv_output_size", size_no_raise, "raise ValueError when"),
+        ("conv_output_size", size_float, "should be an int"),
+        ("conv_output_size", size_assert, "raised AssertionError"),
+        ("avg_pool_forward_naive", avg_fwd_max, "that is max pooling"),
+        ("avg_pool_forward_naive", avg_fwd_sum, "sum of each window"),
+        ("avg_pool_forward_naive", avg_fwd_square, "number of elements"),
+        ("avg_pool_backward_naive", _avg_variant(divide=False), "dout / \\(pool_height \\* pool_width\\)"),
+        ("avg_pool_backward_naive", _avg_variant(overwrite=True), "accumulate"),
+        ("avg_pool_backward_naive", lambda dout, cache: L.max_pool_backward_naive(dout, cache), "only the maximum"),
         ("affine_forward", affine_fwd_no_bias, "bias b is missing"),
         ("affine_forward", affine_fwd_flat_cache, "x flattened; keep x in its original shape"),
         ("affine_forward", affine_fwd_caches_out, r"cache\[2\] should be b"),
@@ -491,6 +703,20 @@ class TestChecks(CheckTests):
         ("max_pool_backward_naive", pool_bwd_ties_to_corner, "only the window's maximum gets gradient"),
     ]
     alternatives = [
+        ("tanh_forward", tanh_fwd_via_sigmoid),
+        ("tanh_forward", tanh_fwd_expm1),
+        ("tanh_backward", tanh_bwd_factored),
+        ("tanh_backward", tanh_bwd_cosh),
+        ("leaky_relu_forward", leaky_fwd_max),
+        ("leaky_relu_forward", leaky_fwd_mask),
+        ("leaky_relu_backward", leaky_bwd_mask),
+        ("leaky_relu_backward", leaky_bwd_loop),
+        ("conv_output_size", size_divmod),
+        ("conv_output_size", size_count_windows),
+        ("avg_pool_forward_naive", avg_fwd_windows),
+        ("avg_pool_forward_naive", avg_fwd_conv),
+        ("avg_pool_backward_naive", avg_bwd_windows),
+        ("avg_pool_backward_naive", _avg_variant()),
         ("affine_forward", affine_fwd_einsum),
         ("affine_forward", affine_fwd_dot_list_cache),
         ("affine_backward", affine_bwd_einsum),

@@ -213,3 +213,19 @@ def test_conv_backward_can_skip_dx():
         full = fl.conv_backward_fast(dout, cache)
         dx, dw, db = fl.conv_backward_fast(dout, cache, compute_dx=False)
         assert dx is None and np.array_equal(dw, full[1]) and np.array_equal(db, full[2])
+
+
+def test_avg_pool_matches_a_convolution_and_its_numerical_gradient():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 5, 6))
+    pp = {"pool_height": 3, "pool_width": 2, "stride": 1}
+    out, cache = L.avg_pool_forward_naive(x, pp)
+    box = np.ones((1, 1, 3, 2)) / 6  # one channel at a time: a convolution with a box filter
+    ref = np.stack(
+        [L.conv_forward_naive(x[:, c : c + 1], box, np.zeros(1), {"stride": 1, "pad": 0})[0][:, 0] for c in range(3)],
+        axis=1,
+    )
+    np.testing.assert_allclose(out, ref)
+    dout = rng.normal(size=out.shape)
+    num = eval_numerical_gradient_array(lambda v: L.avg_pool_forward_naive(v, pp)[0], x.copy(), dout)
+    np.testing.assert_allclose(L.avg_pool_backward_naive(dout, cache), num, rtol=1e-7, atol=1e-9)

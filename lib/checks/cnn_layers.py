@@ -13,10 +13,12 @@ and above, and pooling also with windows that share their maximum or hold ties.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from ..layers import CONV_EXAMPLE, POOL_EXAMPLE
-from .core import Check
+from .core import Check, distinct
 from .expected import reference
 
 ref = reference("lib.layers")
@@ -28,10 +30,17 @@ __all__ = [
     "relu_backward",
     "sigmoid_forward",
     "sigmoid_backward",
+    "tanh_forward",
+    "tanh_backward",
+    "leaky_relu_forward",
+    "leaky_relu_backward",
+    "conv_output_size",
     "conv_forward_naive",
     "conv_backward_naive",
     "max_pool_forward_naive",
     "max_pool_backward_naive",
+    "avg_pool_forward_naive",
+    "avg_pool_backward_naive",
 ]
 
 
@@ -239,7 +248,166 @@ def sigmoid_backward(fn) -> None:
     c.done()
 
 
+def tanh_forward(fn) -> None:
+    """Check `tanh_forward(x) -> (out, cache)` with cache = out, including large |x|."""
+    c = Check("tanh_forward", fn)
+    x = np.concatenate([_rng(21).normal(size=9) * 2, [0.0, 0.5, -0.5, 20.0, -800.0, 800.0]]).reshape(3, 5)
+    out, cache = c.unpack(c.call(x), ["out", "cache"])
+    expected = ref.tanh_forward(x)[0]
+    c.close(
+        out,
+        expected,
+        "out",
+        nonfinite_hint="Large |x| overflows np.exp; use np.tanh, or 2 * sigmoid(2x) - 1 with a stable sigmoid.",
+        mistakes=[
+            ("that is the sigmoid; tanh(x) = 2 sigmoid(2x) - 1 runs from -1 to 1.", ref.sigmoid(x)),
+            ("that is tanh(x / 2); tanh(x) = 2 sigmoid(2x) - 1, with 2x inside.", 2 * ref.sigmoid(x) - 1),
+        ],
+    )
+    c.close(
+        cache,
+        expected,
+        "cache (it should be the output tanh(x), which the backward pass needs)",
+        mistakes=[("it holds the input x; cache the output tanh(x).", x)],
+    )
+    c.done()
+
+
+def tanh_backward(fn) -> None:
+    """Check `tanh_backward(dout, cache) -> dx` with cache = out = tanh(x)."""
+    c = Check("tanh_backward", fn)
+    x = _rng(22).normal(size=(4, 3))
+    out = ref.tanh_forward(x)[0]
+    dout = _rng(23).normal(size=x.shape)
+    expected = ref.tanh_backward(dout, out)
+    c.close(
+        c.call(dout, out),
+        expected,
+        "dx",
+        mistakes=[
+            ("the derivative of tanh is 1 - tanh^2: square the output.", dout * (1 - out)),
+            (
+                "the cache holds the output tanh(x), not x: use dout * (1 - out**2) directly.",
+                dout * (1 - np.tanh(out) ** 2),
+            ),
+            ("that is the sigmoid's derivative out (1 - out); tanh's is 1 - out**2.", dout * out * (1 - out)),
+            ("dout is missing: dx = dout * (1 - out**2).", 1 - out**2),
+        ],
+    )
+    c.done()
+
+
+def leaky_relu_forward(fn) -> None:
+    """Check `leaky_relu_forward(x, alpha=0.01) -> (out, (x, alpha))` with the default and another alpha."""
+    c = Check("leaky_relu_forward", fn)
+    x = _x_with_zeros(24)
+    for alpha in (None, 0.2):
+        out, cache = c.unpack(c.call(x) if alpha is None else c.call(x, alpha), ["out", "cache"])
+        a = 0.01 if alpha is None else alpha
+        what = "out with the default alpha" if alpha is None else f"out with alpha = {alpha}"
+        expected = ref.leaky_relu_forward(x, a)[0]
+        mistakes = [
+            ("negative inputs should be scaled by alpha, not set to 0 (that is ReLU).", np.maximum(x, 0)),
+            (
+                "the slope alpha belongs to the negative side: x for x > 0, alpha * x otherwise.",
+                np.where(x > 0, a * x, x),
+            ),
+        ]
+        if alpha is None:
+            mistakes.append(("the default alpha is 0.01.", ref.leaky_relu_forward(x, 0.1)[0]))
+        else:
+            mistakes.append(("the alpha you were given was ignored.", ref.leaky_relu_forward(x, 0.01)[0]))
+        c.close(out, expected, what, mistakes=mistakes)
+        _require_cache(c, cache, [("x", x), ("alpha", a)])
+    c.done()
+
+
+def leaky_relu_backward(fn) -> None:
+    """Check `leaky_relu_backward(dout, cache) -> dx` with cache = (x, alpha)."""
+    c = Check("leaky_relu_backward", fn)
+    x = _x_with_zeros(25)
+    dout = _rng(26).normal(size=x.shape)
+    for alpha in (0.01, 0.3):
+        expected = ref.leaky_relu_backward(dout, (x, alpha))
+        c.close(
+            c.call(dout, (x, alpha)),
+            expected,
+            f"dx with alpha = {alpha}",
+            mistakes=[
+                ("negative inputs pass alpha * dout back, not 0 (that is ReLU's backward pass).", dout * (x > 0)),
+                (
+                    "the gate uses dout; the slope depends on the *input* x: dout where x > 0, alpha * dout elsewhere.",
+                    np.where(dout > 0, dout, alpha * dout),
+                ),
+                (
+                    "at x == 0 exactly the forward pass used alpha * x; use x > 0, not x >= 0.",
+                    np.where(x >= 0, dout, alpha * dout),
+                ),
+                ("dout is missing: dx = dout for x > 0, alpha * dout otherwise.", np.where(x > 0, 1.0, alpha)),
+            ],
+        )
+    c.done()
+
+
 # -- convolution -------------------------------------------------------------------------------
+_SIZES = [  # size, kernel, pad, stride: all tile
+    (32, 5, 2, 1),
+    (28, 5, 0, 1),
+    (7, 3, 1, 2),
+    (227, 11, 0, 4),
+    (9, 3, 0, 3),
+    (6, 2, 3, 2),
+    (5, 5, 0, 1),
+]
+_NOT_TILING = [(7, 3, 0, 3), (10, 4, 1, 3), (3, 5, 0, 1)]  # a stride that does not fit; a kernel larger than the input
+
+
+def conv_output_size(fn) -> None:
+    """Check `conv_output_size(size, kernel, pad, stride) -> int`, and that it raises ValueError when the
+    windows do not tile the padded input."""
+    c = Check("conv_output_size", fn)
+    for size, k, pad, stride in _SIZES:
+        expected = ref.conv_output_size(size, k, pad, stride)
+        got = c.call(size, k, pad, stride)
+        what = f"the output size for size {size}, kernel {k}, pad {pad}, stride {stride}"
+        if not isinstance(got, (int, np.integer)):
+            c.fail(f"{what} should be an int, got {type(got).__name__} {got!r}: use // once you know it divides.")
+        c.close(
+            got,
+            expected,
+            what,
+            mistakes=distinct(
+                [
+                    ("the +1 is missing: O = (size - kernel + 2 pad) / stride + 1.", expected - 1),
+                    ("the padding is on both sides: 2 * pad.", (size - k + pad) // stride + 1),
+                    (
+                        "subtract the kernel before dividing by the stride: (size - kernel + 2 pad) / stride + 1.",
+                        (size + 2 * pad) // stride - k + 1,
+                    ),
+                ],
+                expected,
+            ),
+        )
+    for size, k, pad, stride in _NOT_TILING:
+        case = f"size {size}, kernel {k}, pad {pad}, stride {stride}"
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                got = fn(size, k, pad, stride)
+        except ValueError:
+            continue
+        except NotImplementedError:
+            c.fail("not implemented yet. Replace `raise NotImplementedError()` with your code.")
+        except Exception as exc:
+            c.fail(f"for {case} your function raised {type(exc).__name__}: {exc}; raise ValueError instead.")
+        c.fail(
+            f"for {case} the windows do not tile the padded input, but your function returned {got!r}: "
+            f"raise ValueError when (size - kernel + 2 pad) is negative or not divisible by the stride."
+        )
+    c.require(True, "")
+    c.done()
+
+
 def _conv_flipped(x, w, b, cp):
     return ref.conv_forward_naive(x, w[:, :, ::-1, ::-1], b, cp)[0]
 
@@ -539,6 +707,83 @@ def max_pool_backward_naive(fn) -> None:
         c.close(c.call(dout, (x, pp)), expected, what, mistakes=mistakes)
     _pool_ties(c)
     c.done()
+
+
+# -- average pooling ---------------------------------------------------------------------------
+def avg_pool_forward_naive(fn) -> None:
+    """Check `avg_pool_forward_naive(x, pool_param) -> (out, cache)`: the mean of every window."""
+    c = Check("avg_pool_forward_naive", fn)
+    cases = [
+        (_rng(27).normal(size=(2, 3, 6, 10)), {"pool_height": 2, "pool_width": 4, "stride": 2}),
+        (_rng(28).normal(size=(1, 2, 5, 6)), {"pool_height": 3, "pool_width": 2, "stride": 1}),
+    ]
+    for x, pp in cases:
+        s, ph, pw = pp["stride"], pp["pool_height"], pp["pool_width"]
+        what = f"out ({x.shape[2]}x{x.shape[3]} input, {ph}x{pw} windows, stride {s})"
+        out, cache = c.unpack(c.call(x, pp), ["out", "cache"])
+        expected = ref.avg_pool_forward_naive(x, pp)[0]
+        shape = expected.shape[2:]
+        mistakes = [
+            ("that is max pooling; take the mean of each window.", _pool_windows(x, s, ph, pw, shape, np.max)),
+            ("that is the sum of each window; divide by its pool_height * pool_width elements.", expected * ph * pw),
+            (
+                "divide each window's sum by pool_height * pool_width, the number of elements in it.",
+                expected * ph * pw / (ph * ph),
+            ),
+        ]
+        swapped = _pool_windows(x, s, pw, ph, shape, np.mean)
+        if swapped is not None:
+            mistakes.append(("the window is pool_height rows (along H) by pool_width columns (along W).", swapped))
+        c.close(out, expected, what, mistakes=distinct(mistakes, expected))
+        _require_cache(c, cache, [("x", x), ("pool_param", pp)])
+    c.done()
+
+
+def avg_pool_backward_naive(fn) -> None:
+    """Check `avg_pool_backward_naive(dout, cache) -> dx` with cache = (x, pool_param)."""
+    c = Check("avg_pool_backward_naive", fn)
+    for seed, x_shape, pp in _POOL_BACKWARD_CASES:
+        g = _rng(seed + 20)
+        x = g.normal(size=x_shape)
+        s, ph, pw = pp["stride"], pp["pool_height"], pp["pool_width"]
+        out_shape = x_shape[:2] + ((x_shape[2] - ph) // s + 1, (x_shape[3] - pw) // s + 1)
+        dout = g.normal(size=out_shape)
+        expected = ref.avg_pool_backward_naive(dout, (x, pp))
+        mistakes = [
+            (
+                "each element gets dout / (pool_height * pool_width): every one contributed that share of the mean.",
+                expected * ph * pw,
+            ),
+            (
+                "only the maximum got the gradient (max pooling's backward pass); in a mean every element counts.",
+                ref.max_pool_backward_naive(dout, (x, pp)),
+            ),
+        ]
+        if s < max(ph, pw):
+            mistakes.append(
+                (
+                    "windows overlap (stride < pool size), so an element gets the sum of the shares of every window "
+                    "it belongs to: accumulate with dx[...] += ..., not =.",
+                    _avg_overwrite(dout, x, pp),
+                )
+            )
+        c.close(
+            c.call(dout, (x, pp)),
+            expected,
+            f"dx (x {x_shape[2]}x{x_shape[3]}, {ph}x{pw} windows, stride {s})",
+            mistakes=distinct(mistakes, expected),
+        )
+    c.done()
+
+
+def _avg_overwrite(dout, x, pp):
+    """Average pooling's backward written with = instead of +=."""
+    s, ph, pw = pp["stride"], pp["pool_height"], pp["pool_width"]
+    dx = np.zeros_like(x)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dx[:, :, i * s : i * s + ph, j * s : j * s + pw] = dout[:, :, i : i + 1, j : j + 1] / (ph * pw)
+    return dx
 
 
 def _pool_ties(c) -> None:
