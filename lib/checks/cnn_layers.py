@@ -394,7 +394,9 @@ def conv_output_size(fn) -> None:
             with warnings.catch_warnings(), np.errstate(all="ignore"):
                 warnings.simplefilter("ignore")
                 got = fn(size, k, pad, stride)
-        except ValueError:
+        except ValueError as exc:
+            if not str(exc).strip():
+                c.fail(f"for {case} you raised ValueError without a message: say why, e.g. which numbers do not tile.")
             continue
         except NotImplementedError:
             c.fail("not implemented yet. Replace `raise NotImplementedError()` with your code.")
