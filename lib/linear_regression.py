@@ -146,7 +146,9 @@ def minibatch_sgd(
     lr_decay: after every epoch the learning rate is multiplied by it (an exponential schedule,
     as CS231n's Solver does per epoch; 1.0 keeps it constant). Epoch e (from 0) uses
     learning_rate * lr_decay**e. A shrinking step lets SGD settle instead of jittering around the
-    minimum (Bottou, Curtis & Nocedal 2018, section 4.2: steps that shrink to 0 converge).
+    minimum. (The convergence theory, Bottou, Curtis & Nocedal 2018, section 4.2, asks for steps
+    whose sum diverges while the sum of their squares converges, e.g. 1/t; a geometric decay has
+    a finite sum and can stop short of the minimum, so it is a practical approximation.)
     Returns (W: (D,), b: float, loss_history: list of num_epochs + 1 floats), the full-data
     MSE at the start and after each epoch.
     Raises ValueError if batch_size is not in [1, N] or lr_decay is not in (0, 1].
