@@ -18,6 +18,7 @@ import copy
 import inspect
 import os
 import random
+import re
 import sysconfig
 import traceback
 import warnings
@@ -327,3 +328,17 @@ Z_WINDOW = 4.5  # acceptance windows of statistical tests, in standard deviation
 def share_window(p: float, n: int) -> float:
     """Half-width of the acceptance window for a share with probability p over n draws."""
     return Z_WINDOW * np.sqrt(p * (1 - p) / n)
+
+
+def require_progress_lines(c: Check, printed: str, num_iters: int = 201, every: int = 100) -> None:
+    """Require a verbose training loop's output to be one line per `every` iterations (0, 100, 200
+    for 201 iterations), each naming its iteration number, as CS231n's `train(verbose=True)` prints."""
+    lines = [line for line in printed.splitlines() if line.strip()]
+    marks = list(range(0, num_iters, every))
+    c.require(
+        len(lines) == len(marks) and all(re.search(rf"\b{k}\b", line) for k, line in zip(marks, lines)),
+        f"with verbose=True and num_iters={num_iters}, print one line naming the iteration at iterations "
+        f"{', '.join(map(str, marks[:-1]))} and {marks[-1]} (it % {every} == 0); got {len(lines)} lines"
+        + (f", the first {lines[0]!r}" if lines else "")
+        + ".",
+    )

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 
 import numpy as np
 
-from .core import RNG_FROM_SEED, Check, CheckFailed, distinct, global_rng_untouched
+from .core import RNG_FROM_SEED, Check, CheckFailed, distinct, global_rng_untouched, require_progress_lines
 from .expected import answer, reference
 
 _svm = reference("lib.classifiers.linear_svm")
@@ -590,12 +589,7 @@ def linear_classifier_train(cls) -> None:
     # verbose=True: one line at iterations 0, 100 and 200 of 201 (with a made-up loss, for speed).
     model = _with_loss(cls, _squared_weights)()
     _, printed = _train(c, model, X, y, num_iters=201, batch_size=4, verbose=True)
-    lines = [line for line in printed.splitlines() if line.strip()]
-    c.require(
-        len(lines) == 3 and all(re.search(rf"\b{100 * k}\b", line) for k, line in enumerate(lines)),
-        "with verbose=True and num_iters=201, print one line naming the iteration at iterations 0, 100 and "
-        f"200 (it % 100 == 0); got {len(lines)} lines" + (f", the first {lines[0]!r}" if lines else "") + ".",
-    )
+    require_progress_lines(c, printed)
     c.done()
 
 

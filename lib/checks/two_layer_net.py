@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import io
-import re
 
 import numpy as np
 
-from .core import RNG_FROM_SEED, Check, CheckFailed, distinct, global_rng_untouched
+from .core import RNG_FROM_SEED, Check, CheckFailed, distinct, global_rng_untouched, require_progress_lines
 from .expected import reference
 
 ref = reference("lib.classifiers.neural_net")
@@ -553,12 +552,7 @@ def two_layer_train(fn) -> None:
     c.close(got["val_acc_history"], expected["val_acc_history"], "val_acc_history with the defaults", hint=hint)
     # verbose=True: a line naming the iteration at iterations 0, 100 and 200 of 201.
     _, printed = _run_train(c, (params, _tanh_net_loss, X, y, X_val, y_val), num_iters=201, batch_size=4, verbose=True)
-    lines = [line for line in printed.splitlines() if line.strip()]
-    c.require(
-        len(lines) == 3 and all(re.search(rf"\b{100 * k}\b", line) for k, line in enumerate(lines)),
-        "with verbose=True and num_iters=201, print one line naming the iteration at iterations 0, 100 and "
-        f"200 (it % 100 == 0); got {len(lines)} lines" + (f", the first {lines[0]!r}" if lines else "") + ".",
-    )
+    require_progress_lines(c, printed)
     c.done()
 
 
