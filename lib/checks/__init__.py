@@ -8,6 +8,7 @@ flat namespace, so exercise names are unique across the course.
 from . import batchnorm_dropout as _bn
 from . import cnn_layers as _cnn
 from . import dqn as _dqn
+from . import function_approximation as _fa
 from . import lenet as _lenet
 from . import linear_classifiers as _lc
 from . import linear_regression as _lr
@@ -18,6 +19,7 @@ from .cnn_layers import *  # noqa: F401,F403  (04)
 from .core import Check, CheckFailed
 from .dqn import *  # noqa: F401,F403  (07)
 from .fallback import NotFinished, student_or_reference
+from .function_approximation import *  # noqa: F401,F403  (06 function approximation)
 from .lenet import *  # noqa: F401,F403  (05)
 from .linear_classifiers import *  # noqa: F401,F403  (02 SVM, 03 softmax)
 from .linear_regression import *  # noqa: F401,F403  (01)
@@ -36,5 +38,6 @@ __all__ = [
     *_bn.__all__,
     *_lenet.__all__,
     *_ql.__all__,
+    *_fa.__all__,
     *_dqn.__all__,
 ]
