@@ -109,3 +109,102 @@ def test_plot_helpers():
     plot_returns({"a": np.arange(30.0)}, k=5, ax=axes[2])
     assert len(axes[2].lines) == 1 and len(axes[2].lines[0].get_xdata()) == 26
     plt.close(fig)
+
+
+def test_double_q_learning_updates_one_table_picked_by_the_other():
+    Q1, Q2 = np.zeros((3, 2)), np.zeros((3, 2))
+    Q1[1], Q2[1] = [1.0, 3.0], [5.0, 2.0]  # Q1 picks action 1, Q2 values it 2.0
+    counts = [0, 0]
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        A, B = Q1.copy(), Q2.copy()
+        delta = T.double_q_learning_update(A, B, 0, 0, 1.0, 1, False, 0.5, 0.9, rng)
+        first = bool(A[0, 0] != 0.0)
+        assert (B[0, 0] != 0.0) != first  # exactly one table changed
+        assert delta == pytest.approx(1.0 + 0.9 * (2.0 if first else 1.0))  # Q2 picks 0, Q1 values it 1.0
+        counts[first] += 1
+    assert 70 < counts[0] < 130
+    A, B = Q1.copy(), Q2.copy()
+    assert T.double_q_learning_update(A, B, 0, 0, 1.0, 1, True, 1.0, 0.9, rng) == 1.0  # terminal: target r
+    assert A[0, 0] + B[0, 0] == 1.0
+    with pytest.raises(ValueError, match="same shape"):
+        T.double_q_learning_update(Q1, np.zeros((2, 2)), 0, 0, 1.0, 1, False, 0.5, 0.9, rng)
+
+
+def test_random_walk_variants():
+    np.testing.assert_allclose(T.RANDOM_WALK_19_TRUE, np.arange(-9, 10) / 10)
+    states, rewards = T.random_walk_episode(np.random.default_rng(3), 19, -1.0)
+    assert states[0] == 9 and len(states) == len(rewards) and rewards[-1] in (-1.0, 1.0)
+    assert set(rewards[:-1]) <= {0.0}
+
+
+def test_td_lambda_zero_is_td0_and_columns_learn_independently():
+    states, rewards = [2, 3, 2, 1, 0], [0.0, 0.5, 0.0, -0.2, 1.0]
+    V0 = np.linspace(-0.5, 0.5, 5)
+    A, B = V0.copy(), V0.copy()
+    T.td_lambda_prediction(A, states, rewards, 0.3, 0.0, 0.9)
+    T.td0_prediction(B, states, rewards, 0.3, 0.9)
+    np.testing.assert_allclose(A, B)
+    # one column per (alpha, lam) equals separate runs
+    alphas, lams = np.array([0.1, 0.4]), np.array([0.9, 0.5])
+    V = np.stack([V0, V0], axis=1)
+    T.td_lambda_prediction(V, states, rewards, alphas, lams, 0.9)
+    for k in range(2):
+        W = V0.copy()
+        T.td_lambda_prediction(W, states, rewards, alphas[k], lams[k], 0.9)
+        np.testing.assert_allclose(V[:, k], W)
+    # lam = 1 with a tiny alpha moves every state toward its Monte Carlo return
+    C, D = V0.copy(), V0.copy()
+    T.td_lambda_prediction(C, states, rewards, 1e-6, 1.0, 1.0)
+    T.mc_prediction(D, states, rewards, 1e-6, 1.0)
+    np.testing.assert_allclose(C - V0, D - V0, rtol=1e-4)
+
+
+def test_batch_updating_matches_the_closed_forms():
+    states, rewards = [2, 3, 4, 3, 2, 1], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    A, b = T.affine_increments(T.mc_prediction, states, rewards, 5)
+    np.testing.assert_allclose(A, -np.diag(np.bincount(states, minlength=5)), atol=1e-5)
+    # batch MC is the mean return per state; batch TD the certainty-equivalence value
+    rng = np.random.default_rng(1)
+    episodes = [T.random_walk_episode(rng) for _ in range(30)]
+    ends = {}
+    for method in (T.mc_prediction, T.td0_prediction):
+        A, b = sum(T.affine_increments(method, s, r, 5)[0] for s, r in episodes), 0
+        b = sum(T.affine_increments(method, s, r, 5)[1] for s, r in episodes)
+        ends[method] = np.linalg.solve(A, -b)
+    returns = {s: [] for s in range(5)}
+    for s_list, r_list in episodes:
+        for s in s_list:
+            returns[s].append(r_list[-1])
+    np.testing.assert_allclose(ends[T.mc_prediction], [np.mean(returns[s]) for s in range(5)], atol=1e-5)
+    assert np.sqrt(np.mean((ends[T.td0_prediction] - T.RANDOM_WALK_TRUE) ** 2)) < 0.1
+    td = T.batch_random_walk_rms(T.td0_prediction, num_episodes=30, num_runs=20)
+    mc = T.batch_random_walk_rms(T.mc_prediction, num_episodes=30, num_runs=20)
+    assert td[0] == pytest.approx(mc[0]) and td[-1] < mc[-1] < mc[0]
+
+
+def test_lambda_sweep_prefers_an_intermediate_lambda():
+    rms = T.lambda_sweep(T.td_lambda_prediction, [0.1, 0.3, 0.6], [0.0, 0.8, 1.0], num_runs=20)
+    assert rms.shape == (3, 3)
+    assert rms[1].min() < rms[0].min() and rms[1].min() < rms[2].min()
+
+
+def test_maximization_bias_q_learning_overshoots_double_q_does_not():
+    q = T.maximization_bias(T.q_learning_update, num_runs=100, num_episodes=40)
+    d = T.maximization_bias(T.double_q_learning_update, double=True, num_runs=100, num_episodes=40)
+    assert q.shape == (40,) and q[:20].max() > 0.6 and d[10:].mean() < 0.3 < q[10:].mean()
+
+
+def test_train_runs_a_given_update_and_policy():
+    calls = []
+
+    def update(Q, s, a, r, s_next, terminated, alpha, gamma, epsilon):
+        calls.append(epsilon)
+        return T.expected_sarsa_update(Q, s, a, r, s_next, terminated, alpha, gamma, epsilon)
+
+    def act(q, epsilon, rng):
+        return 1  # always right
+
+    env = CorridorEnv(4, one_hot=False)
+    _, returns, lengths = T.train(env, "expected_sarsa", 3, epsilon=0.2, update=update, act=act)
+    assert list(lengths) == [3, 3, 3] and calls == [0.2] * 9

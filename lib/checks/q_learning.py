@@ -17,10 +17,20 @@ import gymnasium as gym
 import numpy as np
 
 from ..rl.envs import CorridorEnv
-from .core import Check, global_rng_untouched, share_window
+from .core import Check, CheckFailed, distinct, global_rng_untouched, share_window
 from .expected import answer
 
-__all__ = ["epsilon_greedy", "q_learning_update", "sarsa_update", "q_learning_episode"]
+__all__ = [
+    "mc_prediction",
+    "td0_prediction",
+    "epsilon_greedy",
+    "q_learning_update",
+    "sarsa_update",
+    "q_learning_episode",
+    "expected_sarsa_update",
+    "double_q_learning_update",
+    "td_lambda_prediction",
+]
 
 
 # -- random generators -------------------------------------------------------------------------
@@ -127,8 +137,8 @@ def _update_case(seed=1):
 
 @answer
 def _updated(rule: str, Q, args):
-    """The reference update `rule` ("q_learning_update", "sarsa_update") applied to a copy of Q:
-    (Q after the update, the TD error it returned)."""
+    """The reference update `rule` ("q_learning_update", "sarsa_update", "expected_sarsa_update")
+    applied to a copy of Q: (Q after the update, the TD error it returned)."""
     from ..rl import tabular
 
     Q = np.array(Q, dtype=float)
@@ -141,15 +151,19 @@ _TARGETS = {
     "Q[s, a] += alpha * (target - Q[s, a]), changing no other entry.",
     "sarsa_update": "The target is r + gamma * Q[s_next, a_next] (just r when terminated); then "
     "Q[s, a] += alpha * (target - Q[s, a]), changing no other entry.",
+    "expected_sarsa_update": "The target is r + gamma * sum_a' pi(a' | s_next) Q[s_next, a'] with pi "
+    "epsilon-greedy: epsilon / num_actions for every action, plus (1 - epsilon) shared by the best ones (just r "
+    "when terminated); then Q[s, a] += alpha * (target - Q[s, a]), changing no other entry.",
 }
 
 
-def _check_update(c, rule, args, mistakes, what):
-    """Run the student's update on a fresh Q; compare the whole table and the TD error it returns.
+def _check_update(c, rule, args, mistakes, what, Q=None):
+    """Run the student's update on a fresh Q (or a copy of Q); compare the whole table and the TD
+    error it returns.
 
     mistakes: (message, Q after a typical wrong update) pairs.
     """
-    Q = _update_case()
+    Q = _update_case() if Q is None else np.array(Q, dtype=float)
     Q_ref, delta_ref = _updated(rule, Q, args)
     Q_student = Q.copy()
     delta = c.call(Q_student, *args, may_change=(0,))
@@ -519,5 +533,419 @@ def q_learning_episode(fn) -> None:
         right < 0.75,
         f"with epsilon = 1 every action should be random (one in three goes right), but {100 * right:.0f} % of "
         f"{len(actions)} actions went right, the greedy way: pass epsilon on to epsilon_greedy.",
+    )
+    c.done()
+
+
+# -- prediction: Monte Carlo, TD(0), TD(lambda) ----------------------------------------------------
+# An episode of a walk over 6 states that revisits states 2 and 3 (so that the order of updates and
+# every-visit counting matter) and pays rewards along the way (so that gamma and the return's start matter).
+_WALK = ([2, 3, 2, 1, 2, 3, 4, 5], [0.5, -0.2, 0.0, 0.3, -0.4, 0.1, 0.0, 1.0])
+_SHORT = ([4, 5, 4], [0.0, 0.25, -1.0])
+
+
+def _values(seed=3, n=6):
+    return np.round(np.random.default_rng(seed).uniform(-0.5, 1.0, size=n), 3)
+
+
+@answer
+def _predicted(rule: str, V, states, rewards, *args):
+    """The reference prediction `rule` ("mc_prediction", "td0_prediction", "td_lambda_prediction")
+    run on a copy of V: V after the episode."""
+    from ..rl import tabular
+
+    V = np.array(V, dtype=float)
+    getattr(tabular, rule)(V, list(states), list(rewards), *args)
+    return V
+
+
+def _returns(rewards, gamma):
+    """G_t = r_{t+1} + gamma G_{t+1} for every t (a data helper of the mistakes)."""
+    G, out = 0.0, []
+    for r in reversed(rewards):
+        G = r + gamma * G
+        out.append(G)
+    return out[::-1]
+
+
+def _mc_variant(V, states, rewards, alpha, gamma, returns=None, order=None, first_visit=False, step=None):
+    """What an MC update with a given list of returns, order of visits and step rule leaves."""
+    V = np.array(V, dtype=float)
+    G = _returns(rewards, gamma) if returns is None else returns
+    seen = set()
+    for t in order if order is not None else range(len(states) - 1, -1, -1):
+        s = states[t]
+        if first_visit and states.index(s) != t:
+            continue
+        seen.add(s)
+        V[s] = step(V[s], G[t]) if step else V[s] + alpha * (G[t] - V[s])
+    return V
+
+
+def _episode_call(c, V, states, rewards, *args):
+    """Run the student's prediction on a copy of V (changed in place); return that copy."""
+    V = np.array(V, dtype=float)
+    result = c.call(V, list(states), list(rewards), *args, may_change=(0,))
+    if result is not None and result is not V:
+        c.fail(
+            "change V in place (V[s] += ...) and return nothing; your function returned "
+            f"{type(result).__name__} and the experiments read V, not the return value.",
+        )
+    return V
+
+
+def mc_prediction(fn) -> None:
+    """Check `mc_prediction(V, states, rewards, alpha, gamma)`: constant-alpha every-visit Monte
+    Carlo over one finished episode, V changed in place; visits may be processed in either order."""
+    c = Check("mc_prediction", fn)
+    for (states, rewards), alpha, gamma in [(_WALK, 0.3, 0.9), (_WALK, 0.1, 1.0), (_SHORT, 0.5, 0.8)]:
+        V0 = _values()
+        expected = _predicted("mc_prediction", V0, states, rewards, alpha, gamma)
+        forward = _mc_variant(V0, states, rewards, alpha, gamma, order=range(len(states)))
+        got = _episode_call(c, V0, states, rewards, alpha, gamma)
+        if np.allclose(got, forward) and not np.allclose(got, expected):
+            expected = forward  # the visits taken from first to last: as good
+        G = _returns(rewards, gamma)
+        what = f"V after one episode (alpha = {alpha}, gamma = {gamma}, states {list(states)})"
+        slips = [
+            (
+                "every visit counts: a state visited twice is updated twice (every-visit MC), each time toward "
+                "the return that follows that visit.",
+                {"first_visit": True},
+            ),
+            (
+                "the return G_t starts with the reward of the step *from* S_t, rewards[t] (R_{t+1}); yours "
+                "started one reward later.",
+                {"returns": [g - r for g, r in zip(G, rewards)]},
+            ),
+            (
+                "the return is what comes *after* S_t: G_t = rewards[t] + gamma * rewards[t+1] + ...; yours "
+                "added up the rewards before it. Build G backward: G = r + gamma * G from the last step.",
+                {"returns": [sum(rewards[: t + 1]) for t in range(len(rewards))]},
+            ),
+            ("gamma is missing: G_t = r_{t+1} + gamma * G_{t+1}.", {"returns": _returns(rewards, 1.0)}),
+            (
+                "V[s] was set to the return itself; move it a step alpha toward it: V[s] += alpha * (G - V[s]).",
+                {"step": lambda v, g: g},
+            ),
+            (
+                "the step size multiplies the return; it must multiply the error: V[s] += alpha * (G - V[s]).",
+                {"step": lambda v, g, alpha=alpha: v + alpha * g},
+            ),
+        ]
+        mistakes = [
+            (message, _mc_variant(V0, states, rewards, alpha, gamma, order=order, **slip))
+            for message, slip in slips
+            for order in (None, range(len(states)))  # from the last visit back, or from the first on
+        ]
+        c.close(got, expected, what, mistakes=distinct(mistakes, expected))
+    c.done()
+
+
+def _td0_variant(V, states, rewards, alpha, gamma, frozen=False, skip_last=False, step=None, no_reward=False):
+    V = np.array(V, dtype=float)
+    old = V.copy()
+    for t in range(len(states) - (1 if skip_last else 0)):
+        src = old if frozen else V
+        v_next = src[states[t + 1]] if t + 1 < len(states) else 0.0
+        target = (0.0 if no_reward else rewards[t]) + gamma * v_next
+        s = states[t]
+        V[s] = step(V[s], target) if step else V[s] + alpha * (target - src[s])
+    return V
+
+
+def td0_prediction(fn) -> None:
+    """Check `td0_prediction(V, states, rewards, alpha, gamma)`: TD(0) over one finished episode,
+    one update per step as it comes, V changed in place."""
+    c = Check("td0_prediction", fn)
+    for (states, rewards), alpha, gamma in [(_WALK, 0.3, 0.9), (_WALK, 0.5, 1.0), (_SHORT, 0.2, 0.8)]:
+        V0 = _values()
+        expected = _predicted("td0_prediction", V0, states, rewards, alpha, gamma)
+        got = _episode_call(c, V0, states, rewards, alpha, gamma)
+        last = np.array(V0, dtype=float)
+        mistakes = [
+            (
+                "the last step, into the terminal state, was not updated: its target is just the last reward "
+                "(a terminal state's value is 0).",
+                _td0_variant(V0, states, rewards, alpha, gamma, skip_last=True),
+            ),
+            (
+                "the targets used V as it was before the episode; TD(0) updates after every step, so a later "
+                "target already sees the earlier updates (update V in place as you go).",
+                _td0_variant(V0, states, rewards, alpha, gamma, frozen=True),
+            ),
+            ("gamma is missing: the target is r + gamma * V[s_next].", _td0_variant(V0, states, rewards, alpha, 1.0)),
+            (
+                "the reward is missing: the target is rewards[t] + gamma * V[s_next].",
+                _td0_variant(V0, states, rewards, alpha, gamma, no_reward=True),
+            ),
+            (
+                "the step size multiplies the target; it must multiply the TD error: V[s] += alpha * (target - V[s]).",
+                _td0_variant(V0, states, rewards, alpha, gamma, step=lambda v, g, alpha=alpha: v + alpha * g),
+            ),
+            ("V was not changed: update V[s] in place (V[s] += ...).", last),
+        ]
+        what = f"V after one episode (alpha = {alpha}, gamma = {gamma}, states {list(states)})"
+        c.close(got, expected, what, mistakes=distinct(mistakes, expected))
+    c.done()
+
+
+def _td_lambda_variant(V, states, rewards, alpha, lam, gamma, decay=None, replacing=False, add_first=False):
+    """TD(lambda) written with one typical slip; decay(gamma, lam) gives the trace's decay factor."""
+    V = np.array(V, dtype=float)
+    e = np.zeros_like(V)
+    factor = gamma * lam if decay is None else decay(gamma, lam)
+    for t, s in enumerate(states):
+        v_next = V[states[t + 1]] if t + 1 < len(states) else 0.0
+        delta = rewards[t] + gamma * v_next - V[s]
+        if add_first:
+            e[s] += 1.0
+            e *= factor
+        else:
+            e *= factor
+            e[s] = 1.0 if replacing else e[s] + 1.0
+        V += alpha * delta * e
+    return V
+
+
+def td_lambda_prediction(fn) -> None:
+    """Check `td_lambda_prediction(V, states, rewards, alpha, lam, gamma)`: online TD(lambda) with
+    accumulating traces over one episode, V changed in place; on a (num_states,) V with numbers and
+    on a (num_states, K) V with (K,) arrays of alpha and lam."""
+    c = Check("td_lambda_prediction", fn)
+    states, rewards = _WALK
+    for alpha, lam, gamma in [(0.3, 0.7, 0.9), (0.2, 0.5, 1.0), (0.4, 0.0, 0.8)]:
+        V0 = _values()
+        expected = _predicted("td_lambda_prediction", V0, states, rewards, alpha, lam, gamma)
+        got = _episode_call(c, V0, states, rewards, alpha, lam, gamma)
+        mistakes = [
+            (
+                "the traces decay by gamma * lam at every step; yours decayed by lam alone (gamma is missing).",
+                _td_lambda_variant(V0, states, rewards, alpha, lam, gamma, decay=lambda g, x: x),
+            ),
+            (
+                "the traces never decayed: multiply every trace by gamma * lam at every step.",
+                _td_lambda_variant(V0, states, rewards, alpha, lam, gamma, decay=lambda g, x: 1.0),
+            ),
+            (
+                "those are replacing traces (e[s] = 1); this exercise asks accumulating ones: e[s] += 1.",
+                _td_lambda_variant(V0, states, rewards, alpha, lam, gamma, replacing=True),
+            ),
+            (
+                "the trace of the current state was decayed right after it grew: decay all traces first, then "
+                "e[s] += 1, so that the state just visited gets the full update.",
+                _td_lambda_variant(V0, states, rewards, alpha, lam, gamma, add_first=True),
+            ),
+            (
+                "only the current state was updated (that is TD(0)): every state moves by alpha * delta * e[state].",
+                _predicted("td0_prediction", V0, states, rewards, alpha, gamma),
+            ),
+        ]
+        what = f"V after one episode (alpha = {alpha}, lam = {lam}, gamma = {gamma})"
+        c.close(got, expected, what, mistakes=distinct(mistakes, expected))
+    # K = 3 value functions at once, one (alpha, lam) per column
+    alphas, lams = np.array([0.3, 0.1, 0.5]), np.array([0.0, 0.8, 0.6])
+    V0 = np.stack([_values(seed) for seed in (3, 4, 5)], axis=1)
+    expected = _predicted("td_lambda_prediction", V0, states, rewards, alphas, lams, 0.9)
+    V = np.array(V0)
+    try:
+        c.call(V, list(states), list(rewards), alphas, lams, 0.9, may_change=(0,))
+    except CheckFailed as err:
+        c.fail(
+            f"with V of shape {V0.shape} (3 value functions, one per column) and alpha, lam of shape (3,) "
+            f"your function failed ({str(err).split(': ', 1)[-1]}). Write it with array operations on whole "
+            f"rows V[s] and a trace array e = np.zeros_like(V), without float() or if on values."
+        )
+    c.close(
+        V,
+        expected,
+        "V of shape (6, 3) after one episode with alpha = [0.3, 0.1, 0.5] and lam = [0, 0.8, 0.6]",
+        hint="Each column must learn as if run alone with its own alpha and lam: e *= gamma * lam broadcasts "
+        "over the columns, and so does V += alpha * delta * e.",
+    )
+    c.done()
+
+
+# -- expected SARSA, Double Q-learning ------------------------------------------------------------
+def expected_sarsa_update(fn) -> None:
+    """Check `expected_sarsa_update(Q, s, a, r, s_next, terminated, alpha, gamma, epsilon) -> td_error`:
+    a next state with one best action and one with tied best actions, a terminal step, two epsilons."""
+    c = Check("expected_sarsa_update", fn)
+    Q = _update_case()
+    Q[5] = [0.6, -0.1, 0.6]  # two best actions tie
+    for s_next, terminated, eps in [(4, False, 0.2), (4, False, 0.5), (5, False, 0.3), (4, True, 0.2)]:
+        args = (2, 1, 0.7, s_next, terminated, 0.3, 0.9, eps)
+        Q_ref, delta_ref = _updated("expected_sarsa_update", Q, args)
+        q = Q[s_next]
+        best = np.flatnonzero(q == q.max())
+
+        def nudged(value):
+            return _nudged(Q, 2, 1, 0.3 * (0.7 + 0.9 * value - Q[2, 1]))
+
+        pi = np.full(3, eps / 3)  # the epsilon-greedy policy's probabilities (data for the mistakes)
+        pi[best] += (1 - eps) / len(best)
+        unsplit = np.full(3, eps / 3)
+        unsplit[best] += 1 - eps  # every tied best action given the whole greedy share
+        no_share = pi - np.isin(np.arange(3), best) * eps / 3
+        if terminated:
+            mistakes = [
+                ("it bootstrapped from a terminal state: when terminated, the target is just r.", nudged(pi @ q))
+            ]
+        else:
+            mistakes = [
+                (
+                    "it used the max over next actions (that is Q-learning); expected SARSA averages Q[s_next] "
+                    "under the epsilon-greedy policy.",
+                    nudged(q.max()),
+                ),
+                (
+                    "it averaged Q[s_next] uniformly; under epsilon-greedy the best action gets 1 - epsilon on top "
+                    "of its epsilon / num_actions.",
+                    nudged(q.mean()),
+                ),
+                (
+                    "the best action's probability is 1 - epsilon + epsilon / num_actions (the random choice can "
+                    "pick it too); yours gave it 1 - epsilon only.",
+                    nudged(no_share @ q),
+                ),
+                (
+                    "when several actions tie for the best, they share the greedy probability 1 - epsilon "
+                    "(random tie breaking); yours gave each of them all of it, so the probabilities sum to more "
+                    "than 1.",
+                    nudged(unsplit @ q),
+                ),
+            ]
+        what = f"{'a terminal step' if terminated else 'a step'} (epsilon = {eps}, Q[s_next] = {q.tolist()})"
+        _check_update(c, "expected_sarsa_update", args, distinct(mistakes, Q_ref), what, Q=Q)
+    c.done()
+
+
+def _double_case():
+    """Two (6, 3) tables whose rows for the next state 4 disagree: Q1 picks action 0, Q2 action 2, and
+    each table's value of the other's pick differs from both maxima."""
+    Q1, Q2 = _update_case(1), _update_case(2)
+    Q1[4] = [0.9, 0.2, -0.5]
+    Q2[4] = [0.1, -0.3, 0.7]
+    return Q1, Q2
+
+
+@answer
+def _double_updated(Q1, Q2, args, first: bool):
+    """(Q1, Q2, TD error) after the reference double_q_learning_update of table 1 (first) or table 2:
+    a generator is seeded so that the reference's coin picks that table."""
+    from ..rl import tabular
+
+    for seed in range(100):
+        if (np.random.default_rng(seed).random() < 0.5) == first:
+            break
+    Q1, Q2 = np.array(Q1, dtype=float), np.array(Q2, dtype=float)
+    delta = tabular.double_q_learning_update(Q1, Q2, *args, np.random.default_rng(seed))
+    return Q1, Q2, delta
+
+
+def _double_call(c, Q1, Q2, args, rng):
+    """The student's update on copies of Q1, Q2: (Q1 after, Q2 after, TD error)."""
+    T1, T2 = np.array(Q1, dtype=float), np.array(Q2, dtype=float)
+    delta = c.call(T1, T2, *args, rng, may_change=(0, 1))
+    return T1, T2, delta
+
+
+def double_q_learning_update(fn) -> None:
+    """Check `double_q_learning_update(Q1, Q2, s, a, r, s_next, terminated, alpha, gamma, rng) -> td_error`:
+    one table changes per call, at [s, a], chosen by a fair coin drawn from rng; the updated table
+    picks the next action and the other one values it; no bootstrap when terminated."""
+    c = Check("double_q_learning_update", fn)
+    Q1, Q2 = _double_case()
+    s, a, r, alpha, gamma = 2, 1, 0.7, 0.3, 0.9
+    picks = []
+    with global_rng_untouched(c):
+        for terminated, seed in [(False, 0), (False, 1), (False, 2), (False, 3), (True, 4), (True, 5)]:
+            args = (s, a, r, 4, terminated, alpha, gamma)
+            T1, T2, delta = _double_call(c, Q1, Q2, args, np.random.default_rng(seed))
+            changed = [not np.array_equal(T, Q) for T, Q in ((T1, Q1), (T2, Q2))]
+            c.require(any(changed), "neither table changed: update Q1[s, a] or Q2[s, a] in place (one of them).")
+            c.require(
+                not all(changed),
+                "both tables changed in one call: a coin (rng.random() < 0.5) picks the *one* table to update.",
+            )
+            first = changed[0]
+            picks.append(first)
+            E1, E2, delta_ref = _double_updated(Q1, Q2, args, first)
+            mine, other = (Q1, Q2) if first else (Q2, Q1)
+            name, other_name = ("Q1", "Q2") if first else ("Q2", "Q1")
+
+            def nudged(value, mine=mine):
+                return _nudged(mine, s, a, alpha * (r + gamma * value - mine[s, a]))
+
+            if terminated:
+                mistakes = [
+                    (
+                        "it bootstrapped from a terminal state: when terminated, the target is just r.",
+                        nudged(other[4, np.argmax(mine[4])]),
+                    )
+                ]
+            else:
+                mistakes = [
+                    (
+                        f"the updated table {name} both picked and valued the next action (max {name}[s_next]): that "
+                        f"is Q-learning. Pick with {name} (argmax), value with {other_name}.",
+                        nudged(mine[4].max()),
+                    ),
+                    (
+                        f"the value was max {other_name}[s_next], the other table's own best action: pick the next "
+                        f"action with the table being updated ({name}), value it with {other_name}.",
+                        nudged(other[4].max()),
+                    ),
+                    (
+                        f"the roles were swapped: {other_name} picked the next action and {name} valued it; pick with "
+                        f"the table being updated, {name}[s_next].argmax(), and value with {other_name}.",
+                        nudged(mine[4, np.argmax(other[4])]),
+                    ),
+                    (
+                        "the target used both tables' sum or mean; Double Q-learning picks with one and values "
+                        "with the other.",
+                        nudged((mine[4] + other[4]).max() / 2),
+                    ),
+                ]
+            got, expected = (T1, E1) if first else (T2, E2)
+            what = f"{name} after {'a terminal step' if terminated else 'a step'} that updated {name}"
+            c.close(
+                got,
+                expected,
+                what,
+                mistakes=distinct(mistakes, expected),
+                hint=f"When the coin picks {name}: target = r + gamma * {other_name}[s_next, argmax {name}[s_next]] "
+                f"(just r when terminated); {name}[s, a] += alpha * (target - {name}[s, a]).",
+            )
+            c.close(
+                delta,
+                delta_ref,
+                f"the returned TD error after {what[len(name) + 7 :]}",
+                hint="Return delta = target - Q[s, a] of the table updated (computed before the update).",
+            )
+        # the coin: fair, and drawn from rng
+        n = 400
+        rng = np.random.default_rng(7)
+        for _ in range(n):
+            T1, _, _ = _double_call(c, Q1, Q2, (s, a, r, 4, False, alpha, gamma), rng)
+            picks.append(not np.array_equal(T1, Q1))
+        runs = [
+            [
+                not np.array_equal(_double_call(c, Q1, Q2, (s, a, r, 4, False, alpha, gamma), g)[0], Q1)
+                for _ in range(40)
+            ]
+            for g in (np.random.default_rng(11), np.random.default_rng(11))
+        ]
+    share = np.mean(picks[-n:])
+    tol = share_window(0.5, n)
+    c.require(
+        abs(share - 0.5) <= tol,
+        f"Q1 was updated in {100 * share:.0f} % of {n} calls; a fair coin picks each table half of the time "
+        f"(± {100 * tol:.0f} %): update Q1 when rng.random() < 0.5, else Q2.",
+    )
+    c.require(
+        runs[0] == runs[1],
+        "two runs with generators made from the same seed updated different tables: draw the coin from the "
+        "`rng` argument.",
     )
     c.done()
