@@ -565,6 +565,12 @@ def size_silent_error(size, kernel, pad, stride):
     return (size - kernel + 2 * pad) // stride + 1
 
 
+def size_none_message(size, kernel, pad, stride):
+    if (size - kernel + 2 * pad) % stride or size + 2 * pad < kernel:
+        raise ValueError(None)
+    return (size - kernel + 2 * pad) // stride + 1
+
+
 def size_divmod(size, kernel, pad, stride):
     q, r = divmod(size + 2 * pad - kernel, stride)
     if r or q < 0:
@@ -657,6 +663,7 @@ class TestChecks(CheckTests):
         ("conv_output_size", size_float, "should be an int"),
         ("conv_output_size", size_assert, "raised AssertionError"),
         ("conv_output_size", size_silent_error, "without a message"),
+        ("conv_output_size", size_none_message, "without a message"),
         ("avg_pool_forward_naive", avg_fwd_max, "that is max pooling"),
         ("avg_pool_forward_naive", avg_fwd_sum, "sum of each window"),
         ("avg_pool_forward_naive", avg_fwd_square, "number of elements"),
