@@ -201,3 +201,12 @@ def test_baird_features_and_divergence():
     assert np.abs(H[-1]).max() > 100 > np.abs(H[0]).max()  # the weights grow, although v = 0 is exact
     still = A.run_baird(lambda *args: 0.0, steps=10)
     np.testing.assert_array_equal(still[-1], A.BAIRD_W0)
+
+
+def test_gradient_mc_takes_a_step_size_schedule_and_reports_each_episode():
+    X = A.aggregation_features(1000, 10)
+    seen = []
+    w, _ = A.run_gradient_mc(
+        A.gradient_mc_update, X, 5, lambda i: 0.0 if i < 4 else 1e-3, on_episode=lambda i, w: seen.append((i, w.any()))
+    )
+    assert seen[:4] == [(0, False), (1, False), (2, False), (3, False)] and seen[4] == (4, True) and w.any()

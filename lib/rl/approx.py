@@ -138,15 +138,15 @@ def semi_gradient_td0_update(w, x, r, x_next, terminated, alpha, gamma) -> float
     return float(delta)
 
 
-def run_gradient_mc(
-    update: Callable, features: np.ndarray, episodes: int, alpha: float, seed: int = 0, on_episode=None
-):
+def run_gradient_mc(update: Callable, features: np.ndarray, episodes: int, alpha, seed: int = 0, on_episode=None):
     """Gradient MC prediction on the random walk with `update(w, x, G, alpha)` (the student's or
     gradient_mc_update), from w = 0. gamma = 1, so every state's return is the final reward.
 
-    features: (n_states + 1, d), row s for state s. on_episode(i, w), if given, is called after
-    episode i (0-based) with the current weights. Returns (w (d,), visits (n_states + 1,) counts
-    of visits per state, the on-policy distribution of S&B Figure 9.1 up to normalization).
+    features: (n_states + 1, d), row s for state s. alpha: a step size, or a function of the
+    episode number i = 0, 1, ... giving it (a decreasing schedule lets the weights settle).
+    on_episode(i, w), if given, is called after episode i with the current weights. Returns
+    (w (d,), visits (n_states + 1,)): the weights, and the visits per state, the on-policy
+    distribution of S&B Figure 9.1 up to normalization.
     """
     n_states = features.shape[0] - 1
     rng = np.random.default_rng(seed)
@@ -155,8 +155,9 @@ def run_gradient_mc(
     for i in range(episodes):
         states, G = random_walk_episode(rng, n_states)
         np.add.at(visits, states, 1)
+        step = alpha(i) if callable(alpha) else alpha
         for s in states:
-            update(w, features[s], G, alpha)
+            update(w, features[s], G, step)
         if on_episode is not None:
             on_episode(i, w)
     return w, visits
