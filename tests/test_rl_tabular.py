@@ -169,8 +169,8 @@ def test_batch_updating_matches_the_closed_forms():
     episodes = [T.random_walk_episode(rng) for _ in range(30)]
     ends = {}
     for method in (T.mc_prediction, T.td0_prediction):
-        A, b = sum(T.affine_increments(method, s, r, 5)[0] for s, r in episodes), 0
-        b = sum(T.affine_increments(method, s, r, 5)[1] for s, r in episodes)
+        pairs = [T.affine_increments(method, s, r, 5) for s, r in episodes]
+        A, b = sum(p[0] for p in pairs), sum(p[1] for p in pairs)
         ends[method] = np.linalg.solve(A, -b)
     returns = {s: [] for s in range(5)}
     for s_list, r_list in episodes:
@@ -193,6 +193,15 @@ def test_maximization_bias_q_learning_overshoots_double_q_does_not():
     q = T.maximization_bias(T.q_learning_update, num_runs=100, num_episodes=40)
     d = T.maximization_bias(T.double_q_learning_update, double=True, num_runs=100, num_episodes=40)
     assert q.shape == (40,) and q[:20].max() > 0.6 and d[10:].mean() < 0.3 < q[10:].mean()
+    with pytest.raises(ValueError, match="num_b_actions"):
+        T.maximization_bias(T.q_learning_update, num_b_actions=1)
+
+
+def test_new_helpers_reject_bad_input_by_name():
+    with pytest.raises(ValueError, match="num_states"):
+        T.random_walk_episode(np.random.default_rng(0), 0)
+    with pytest.raises(ValueError, match="lams must lie in"):
+        T.lambda_sweep(T.td_lambda_prediction, [0.1], [1.5])
 
 
 def test_train_runs_a_given_update_and_policy():

@@ -116,7 +116,10 @@ def random_walk_episode(rng: np.random.Generator, num_states: int = 5, left_rewa
     States 0..num_states-1 are non-terminal; leaving on the right gives reward 1, on the left
     left_reward (0 in Example 6.2, -1 in the 19-state walk of Example 7.1), every other step 0.
     Returns (states, rewards): states visited s_0..s_{T-1} and rewards r_1..r_T (lists, same length).
+    Raises ValueError for num_states < 1.
     """
+    if int(num_states) < 1:
+        raise ValueError(f"num_states must be >= 1, got {num_states!r}")
     s, states, rewards = num_states // 2, [], []
     while 0 <= s < num_states:
         states.append(s)
@@ -230,6 +233,8 @@ def lambda_sweep(method: Callable, alphas, lams, num_episodes: int = 10, num_run
     the same episodes. Returns (len(lams), len(alphas)): the RMS error over the 19 states after each
     episode, averaged over the first num_episodes episodes and num_runs runs (inf where it overflowed).
     """
+    if np.any(np.asarray(lams) < 0) or np.any(np.asarray(lams) > 1) or np.any(np.asarray(alphas) <= 0):
+        raise ValueError(f"lams must lie in [0, 1] and alphas be > 0, got lams={lams!r}, alphas={alphas!r}")
     lam_grid, alpha_grid = (np.asarray(x, dtype=float).ravel() for x in np.meshgrid(lams, alphas, indexing="ij"))
     rng = np.random.default_rng(seed)
     total = np.zeros(len(lam_grid))
@@ -266,7 +271,12 @@ def maximization_bias(
     learns with update: q_learning_update(Q, s, a, r, s_next, terminated, alpha, gamma), or with
     double, double_q_learning_update(Q1, Q2, s, a, r, s_next, terminated, alpha, gamma, rng).
     Tables are (2, num_b_actions), A's row using its first two entries. Returns (num_episodes,) floats.
+    Raises ValueError for num_b_actions < 2 or num_runs, num_episodes < 1.
     """
+    if int(num_b_actions) < 2:
+        raise ValueError(f"num_b_actions must be >= 2 (the table's row A holds left and right), got {num_b_actions!r}")
+    if int(num_runs) < 1 or int(num_episodes) < 1:
+        raise ValueError(f"num_runs and num_episodes must be >= 1, got {num_runs!r} and {num_episodes!r}")
     rng = np.random.default_rng(seed)
     left = np.zeros(num_episodes)
     for _ in range(num_runs):
