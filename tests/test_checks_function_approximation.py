@@ -247,7 +247,7 @@ class TestChecks(CheckTests):
         ("gradient_mc_update", mc_no_alpha, "alpha is missing"),
         ("gradient_mc_update", mc_returns_error_after, "before the step"),
         ("semi_gradient_td0_update", td_bootstraps_terminal, "bootstrapped from a terminal"),
-        ("semi_gradient_td0_update", td_full_gradient, "residual"),
+        ("semi_gradient_td0_update", td_full_gradient, "target's dependence on w"),
         ("semi_gradient_td0_update", td_no_gamma, "gamma is missing"),
         ("semi_gradient_td0_update", td_next_features, "followed x_next"),
         ("semi_gradient_td0_update", td_rebinds, "in place"),

@@ -109,8 +109,8 @@ def semi_gradient_td0_update(fn) -> None:
         mistakes = [
             ("it bootstrapped from a terminal state: when terminated the target is just r.", w + alpha * no_cut * x),
             (
-                "the step also followed the target's gradient (x - gamma * x_next): that is the full (residual) "
-                "gradient. Semi-gradient TD treats the target as fixed: w += alpha * delta * x.",
+                "the step also followed the target's dependence on w; semi-gradient TD treats the target as "
+                "fixed and follows only the estimate's gradient: w += alpha * delta * x.",
                 w + alpha * delta * (x - gamma * x_next),
             ),
             ("the step went away from the target: w += alpha * delta * x, not -=.", w - alpha * delta * x),
