@@ -497,6 +497,64 @@ class FirstWinsPrefixTree(R.SumTree):
         return np.searchsorted(prefix, values, side="right")
 
 
+# -- soft (Polyak) target updates ----------------------------------------------------------------
+def soft_wrong_side(target_params, params, tau):
+    for k, v in params.items():
+        target_params[k] *= tau
+        target_params[k] += (1 - tau) * v
+
+
+def soft_rebinds_local(target_params, params, tau):
+    for k, v in params.items():
+        t = target_params[k]
+        t = tau * v + (1 - tau) * t  # noqa: F841  (the mistake: a new local array, the dict keeps the old one)
+
+
+def soft_returns_new_dict(target_params, params, tau):
+    return {k: tau * v + (1 - tau) * target_params[k] for k, v in params.items()}
+
+
+def soft_scales_online(target_params, params, tau):
+    for k, v in params.items():
+        v *= tau
+        target_params[k] *= 1 - tau
+        target_params[k] += v
+
+
+def soft_hard_copy(target_params, params, tau):
+    for k, v in params.items():
+        target_params[k][...] = v
+
+
+def soft_no_decay(target_params, params, tau):
+    for k, v in params.items():
+        target_params[k] += tau * v
+
+
+def soft_aliases_at_one(target_params, params, tau):
+    for k, v in params.items():
+        if tau == 1:
+            target_params[k] = v
+        else:
+            target_params[k][...] = tau * v + (1 - tau) * target_params[k]
+
+
+def soft_slice_assign(target_params, params, tau):
+    for k in target_params:
+        target_params[k][...] = tau * params[k] + (1 - tau) * target_params[k]
+
+
+def soft_new_entries(target_params, params, tau):
+    """Replaces each entry of the caller's dict by a new array: the caller sees the new values."""
+    for k, v in params.items():
+        target_params[k] = tau * v + (1 - tau) * target_params[k]
+
+
+def soft_lerp(target_params, params, tau):
+    for k, v in params.items():
+        np.add(target_params[k], tau * (v - target_params[k]), out=target_params[k])
+
+
 class TestChecks(CheckTests):
     module = module
     references = {
@@ -505,6 +563,7 @@ class TestChecks(CheckTests):
         "huber_loss": D.huber_loss,
         "collect_transition": D.collect_transition,
         "dqn_loss": D.dqn_loss,
+        "soft_update": D.soft_update,
         "double_dqn_targets": D.double_dqn_targets,
         "dueling_aggregate": dueling_aggregate,
         "sum_tree": R.SumTree,
@@ -565,6 +624,13 @@ class TestChecks(CheckTests):
         ("sum_tree", DeltasFromOldValues, "added both changes"),
         ("sum_tree", GoesLeftOnEquality, "strictly"),
         ("sum_tree", ForgetsToSubtract, "subtract the left sum"),
+        ("soft_update", soft_wrong_side, "tau is on the wrong side"),
+        ("soft_update", soft_rebinds_local, "did not change: the update must happen in place"),
+        ("soft_update", soft_returns_new_dict, "did not change \\(the new values were returned"),
+        ("soft_update", soft_scales_online, "changed the online parameters"),
+        ("soft_update", soft_hard_copy, "hard copy"),
+        ("soft_update", soft_no_decay, r"factor \(1 - tau\) on the old target is missing"),
+        ("soft_update", soft_aliases_at_one, "shares its arrays with params"),
     ]
     alternatives = [
         ("replay_buffer", DequeBuffer),
@@ -585,4 +651,7 @@ class TestChecks(CheckTests):
         ("sum_tree", FirstWinsPrefixTree),
         ("importance_weights", weights_by_min),
         ("importance_weights", weights_loop),
+        ("soft_update", soft_slice_assign),
+        ("soft_update", soft_new_entries),
+        ("soft_update", soft_lerp),
     ]

@@ -234,3 +234,74 @@ def test_agent_loss_fn_has_one_signature_and_double_picks_the_default():
     assert calls == [0.7]
     with pytest.raises(ValueError, match="double=True.*loss_fn"):
         DQNAgent(env, net, double=True, loss_fn=my_loss)
+
+
+def test_agent_runs_the_buffer_collect_and_soft_update_it_is_given():
+    made, collected, soft = [], [], []
+
+    class MyBuffer(ReplayBuffer):
+        def __init__(self, capacity, obs_shape):
+            made.append((capacity, obs_shape))
+            super().__init__(capacity, obs_shape)
+
+    def my_collect(env, obs, q_net, epsilon, rng, buffer):
+        collected.append(epsilon)
+        return D.collect_transition(env, obs, q_net, epsilon, rng, buffer)
+
+    def my_soft(target_params, params, tau):
+        soft.append(tau)
+        D.soft_update(target_params, params, tau)
+
+    net = QNetwork((5,), 2, hidden=(16,), seed=0)
+    agent = corridor_agent(net, seed=0, buffer=MyBuffer, collect_fn=my_collect, soft_update_fn=my_soft, tau=0.05)
+    agent.train(300, progress=False)
+    assert made == [(50_000, (5,))] and isinstance(agent.buffer, MyBuffer) and len(agent.buffer) == 300
+    assert len(collected) == 300 and collected[0] > 0.99 > collected[-1]
+    assert len(soft) == 200 and set(soft) == {0.05}  # one soft update after each of the 200 updates
+
+
+def test_agent_with_the_default_pieces_passed_explicitly_learns_the_same():
+    nets = [QNetwork((5,), 2, hidden=(8,), seed=3) for _ in range(2)]
+    plain = corridor_agent(nets[0], seed=2)
+    given = corridor_agent(nets[1], seed=2, loss_fn=D.dqn_loss, buffer=ReplayBuffer, collect_fn=D.collect_transition)
+    h1, h2 = plain.train(400, progress=False), given.train(400, progress=False)
+    assert h1.losses == h2.losses and h1.episode_returns == h2.episode_returns
+    for k in nets[0].params:
+        np.testing.assert_array_equal(nets[0].params[k], nets[1].params[k])
+
+
+def test_agent_without_target_network_bootstraps_from_the_online_network():
+    net = QNetwork((5,), 2, hidden=(8,), seed=0)
+    agent = corridor_agent(net, seed=0, target_network=False)
+    assert agent.target_net is net and agent.target_network is False
+    with_target = corridor_agent(QNetwork((5,), 2, hidden=(8,), seed=0), seed=0)
+    assert with_target.target_net is not with_target.q_net
+    agent.train(300, progress=False)
+    assert agent.target_net is agent.q_net  # nothing copied over it
+    with pytest.raises(ValueError, match="target_network=False"):
+        corridor_agent(QNetwork((5,), 2, hidden=(8,)), seed=0, target_network=False, tau=0.1)
+
+
+def test_agent_without_target_network_uses_the_online_values_in_its_targets():
+    net = QNetwork((5,), 2, hidden=(8,), seed=0)
+    seen = []
+
+    def spy(q_net, target_net, batch, gamma):
+        seen.append(target_net is q_net)
+        return D.dqn_loss(q_net, target_net, batch, gamma)
+
+    agent = corridor_agent(net, seed=0, target_network=False, loss_fn=spy)
+    agent.train(150, progress=False)
+    assert seen and all(seen)
+
+
+def test_agent_rejects_a_custom_buffer_with_prioritized_replay():
+    with pytest.raises(ValueError, match="prioritized=True.*buffer"):
+        corridor_agent(QNetwork((5,), 2, hidden=(8,)), seed=0, prioritized=True, buffer=ReplayBuffer)
+
+
+def test_small_buffer_keeps_only_the_latest_transitions():
+    net = QNetwork((5,), 2, hidden=(8,), seed=0)
+    agent = corridor_agent(net, seed=0, buffer_size=32)
+    agent.train(200, progress=False)
+    assert len(agent.buffer) == 32 and agent.buffer.pos == 200 % 32

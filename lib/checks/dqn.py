@@ -31,6 +31,7 @@ __all__ = [
     "huber_loss",
     "collect_transition",
     "dqn_loss",
+    "soft_update",
     "double_dqn_targets",
     "dueling_aggregate",
     "sum_tree",
@@ -570,6 +571,88 @@ def dqn_loss(fn) -> None:
                 ),
                 ("it has the wrong sign: these are gradients of the loss, descend them.", -grads[k]),
             ],
+        )
+    c.done()
+
+
+def _polyak_case(seed, dtype):
+    """Target and online parameters of a small network (non-square weights), drawn from seed."""
+    rng = np.random.default_rng(seed)
+    shapes = {"W1": (3, 5), "b1": (5,), "W2": (5, 2), "b2": (2,)}
+    target = {k: rng.normal(size=s).astype(dtype) for k, s in shapes.items()}
+    online = {k: rng.normal(size=s).astype(dtype) for k, s in shapes.items()}
+    return target, online
+
+
+@answer
+def _polyak(target_params, params, tau):
+    """The target parameters after the reference soft_update, as a new dict (inputs untouched)."""
+    from ..rl.dqn import soft_update
+
+    new = {k: np.array(v, copy=True) for k, v in target_params.items()}
+    soft_update(new, params, tau)
+    return new
+
+
+def soft_update(fn) -> None:
+    """Check `soft_update(target_params, params, tau)`: every array of target_params moved in place
+    (the caller's dict sees it) to tau * params + (1 - tau) * target_params, params untouched, no
+    array shared with params afterwards; several taus (1 is the hard copy), float64 and float32."""
+    c = Check("soft_update", fn)
+    for seed, tau, dtype in ((0, 0.3, np.float64), (1, 0.05, np.float32), (2, 1.0, np.float64)):
+        target, online = _polyak_case(seed, dtype)
+        expected = _polyak(target, online, tau)
+        mine = {k: v.copy() for k, v in target.items()}
+        theirs = {k: v.copy() for k, v in online.items()}
+        result = c.call(mine, theirs, tau, may_change=(0, 1))
+        c.require(
+            all(np.array_equal(theirs[k], online[k]) for k in online) and set(theirs) == set(online),
+            "it changed the online parameters `params`: only target_params moves (toward params); scaling params "
+            "in place (params[k] *= tau) changes the network being trained. Build tau * params[k] as a new array.",
+        )
+        c.require(
+            set(mine) == set(target),
+            f"target_params should keep its keys {sorted(target)}, got {sorted(mine)}",
+        )
+        unchanged = all(np.array_equal(mine[k], target[k]) for k in target)
+        if unchanged and tau != 0:
+            returned = " (the new values were returned, but the caller keeps its own dict)" if result else ""
+            c.fail(
+                "target_params did not change" + returned + ": the update must happen in place, in the arrays the "
+                "target network holds. `t = ...` or `target_params = ...` only rebinds a local name; write into the "
+                "array instead: target_params[k][...] = ..., or *= and +=."
+            )
+        where = f"target_params[{{}}] after tau = {tau} ({np.dtype(dtype).name})"
+        for k in target:
+            c.close(
+                mine[k],
+                expected[k],
+                where.format(repr(k)),
+                rtol=1e-5,
+                atol=1e-6,
+                mistakes=[
+                    (
+                        "tau is on the wrong side: the target keeps (1 - tau) of itself and takes tau of the online "
+                        "network, so a small tau moves it slowly.",
+                        (1 - tau) * online[k] + tau * target[k],
+                    ),
+                    (
+                        "the target was replaced by the online parameters: that is the hard copy; Polyak averaging "
+                        "only moves it a fraction tau of the way.",
+                        online[k],
+                    ),
+                    (
+                        "the factor (1 - tau) on the old target is missing: target <- tau * params + (1 - tau) * "
+                        "target.",
+                        target[k] + tau * online[k],
+                    ),
+                ],
+            )
+        c.require(
+            not any(np.shares_memory(mine[k], theirs[k]) for k in mine),
+            f"after tau = {tau} target_params shares its arrays with params (target_params[k] = params[k]): the next "
+            "in-place change of the online network would move the target too. Copy the values: "
+            "target_params[k][...] = params[k].",
         )
     c.done()
 

@@ -92,11 +92,25 @@ class DQNAgent:
     `dqn_loss` (a notebook passes the student's own). Default: `dqn_loss`, or
     `functools.partial(dqn_loss, double=True)` when double (Double DQN targets). A custom loss_fn
     computes its own targets, so it cannot be combined with double=True.
+    buffer: a factory `buffer(capacity, obs_shape)` of the replay buffer (a class such as
+    `lib.rl.replay.ReplayBuffer` is one; a notebook passes the student's), called once with
+    (buffer_size, q_net.obs_shape); the object needs `add(obs, action, reward, next_obs,
+    terminated)` and `sample(batch_size, rng) -> Batch`. Default: `ReplayBuffer`, or
+    `PrioritizedReplayBuffer` when prioritized (which cannot be combined with a custom buffer).
+    collect_fn: `collect_fn(env, obs, q_net, epsilon, rng, buffer) -> (next_obs, reward,
+    terminated, truncated)`, one epsilon-greedy step stored in the buffer, as `collect_transition`
+    (the default).
+    target_network: False drops the target network (the ablation of Mnih et al., 2015, Extended
+    Data Table 3): target_net is then q_net itself, so the targets move with every update, and
+    there is nothing to copy.
+    soft_update_fn: `soft_update_fn(target_params, params, tau)`, the in-place Polyak update used
+    when tau is given, as `soft_update` (the default).
     optim_config: Adam's state, the config dict `lib.optim.adam` takes and returns (learning rate,
     then moments m, v and step count t) for all parameters laid end to end (`lib.solver.Solver`
     keeps one such dict per parameter, in `optim_configs`).
     Raises ValueError for a non-Discrete action space, a q_net whose outputs or observation
-    shape do not match env, tau outside (0, 1], or double=True with a custom loss_fn.
+    shape do not match env, tau outside (0, 1], double=True with a custom loss_fn, prioritized=True
+    with a custom buffer, or tau given without a target network.
     """
 
     def __init__(
@@ -122,6 +136,10 @@ class DQNAgent:
         per_alpha=0.6,
         per_beta_start=0.4,
         loss_fn: Callable | None = None,
+        buffer: Callable | None = None,
+        collect_fn: Callable | None = None,
+        target_network: bool = True,
+        soft_update_fn: Callable | None = None,
         seed=0,
     ):
         if not isinstance(env.action_space, gym.spaces.Discrete):
@@ -137,7 +155,16 @@ class DQNAgent:
                 f"double=True picks the loss (functools.partial(dqn_loss, double=True)), but loss_fn={loss_fn!r} "
                 "was given too: compute Double DQN targets inside your loss_fn and pass double=False"
             )
-        self.env, self.q_net, self.target_net = env, q_net, q_net.copy()
+        if prioritized and buffer is not None:
+            raise ValueError(
+                f"prioritized=True makes its own PrioritizedReplayBuffer, but buffer={buffer!r} was given too: "
+                "pass one or the other"
+            )
+        if tau is not None and not target_network:
+            raise ValueError(f"tau={tau} updates a target network, but target_network=False: drop one of them")
+        self.env, self.q_net = env, q_net
+        self.target_net = q_net.copy() if target_network else q_net
+        self.target_network = target_network
         self.gamma, self.batch_size, self.learning_starts = gamma, batch_size, learning_starts
         self.train_freq, self.gradient_steps = train_freq, gradient_steps
         self.target_update_interval, self.tau = target_update_interval, tau
@@ -145,11 +172,12 @@ class DQNAgent:
         self.max_grad_norm, self.double, self.prioritized = max_grad_norm, double, prioritized
         self.per_beta_start = per_beta_start
         obs_shape = q_net.obs_shape
-        self.buffer = (
-            PrioritizedReplayBuffer(buffer_size, obs_shape, alpha=per_alpha)
-            if prioritized
-            else ReplayBuffer(buffer_size, obs_shape)
-        )
+        if prioritized:
+            self.buffer = PrioritizedReplayBuffer(buffer_size, obs_shape, alpha=per_alpha)
+        else:
+            self.buffer = (ReplayBuffer if buffer is None else buffer)(buffer_size, obs_shape)
+        self.collect_fn = collect_transition if collect_fn is None else collect_fn
+        self.soft_update_fn = soft_update if soft_update_fn is None else soft_update_fn
         self.optim_config = {"learning_rate": lr}  # Adam's state for the flattened parameters
         if loss_fn is None:
             loss_fn = functools.partial(dqn_loss, double=True) if double else dqn_loss
@@ -180,7 +208,7 @@ class DQNAgent:
         if self.prioritized:
             self.buffer.update_priorities(batch.indices, td_errors)
         if self.tau is not None:
-            soft_update(self.target_net.params, p, self.tau)
+            self.soft_update_fn(self.target_net.params, p, self.tau)
         return loss
 
     def train(
@@ -208,7 +236,7 @@ class DQNAgent:
             for _ in range(total_steps):
                 self.steps += 1
                 t = self.steps
-                obs_next, r, terminated, truncated = collect_transition(
+                obs_next, r, terminated, truncated = self.collect_fn(
                     env, obs, self.q_net, self.epsilon(t), self.rng, self.buffer
                 )
                 ep_return += r
@@ -223,7 +251,7 @@ class DQNAgent:
                     beta = linear_schedule(t - start, self.per_beta_start, 1.0, total_steps)
                     for _ in range(self.gradient_steps):
                         hist.losses.append(self.update(beta))
-                if self.tau is None and t % self.target_update_interval == 0:
+                if self.target_network and self.tau is None and t % self.target_update_interval == 0:
                     hard_update(self.target_net.params, self.q_net.params)
                 bar.update(1)
                 if eval_env is not None and t % eval_every == 0:
