@@ -305,3 +305,21 @@ def test_small_buffer_keeps_only_the_latest_transitions():
     agent = corridor_agent(net, seed=0, buffer_size=32)
     agent.train(200, progress=False)
     assert len(agent.buffer) == 32 and agent.buffer.pos == 200 % 32
+
+
+def test_soft_update_moves_each_array_in_place_and_keeps_its_dtype():
+    rng = np.random.default_rng(0)
+    t = {"W": rng.normal(size=(3, 2)).astype(np.float32), "b": rng.normal(size=2).astype(np.float32)}
+    s = {"W": rng.normal(size=(3, 2)).astype(np.float32), "b": rng.normal(size=2).astype(np.float32)}
+    held, before, source = dict(t), {k: v.copy() for k, v in t.items()}, {k: v.copy() for k, v in s.items()}
+    D.soft_update(t, s, 0.25)
+    for k in t:
+        assert t[k] is held[k] and t[k].dtype == np.float32  # the same arrays, changed in place
+        np.testing.assert_allclose(t[k], 0.25 * s[k] + 0.75 * before[k], rtol=1e-6)
+        np.testing.assert_array_equal(s[k], source[k])
+    for _ in range(200):  # repeated with params fixed, the target converges to them
+        D.soft_update(t, s, 0.25)
+    np.testing.assert_allclose(t["W"], s["W"], rtol=1e-5)
+    for tau in (0.0, 1.5, -0.1):
+        with pytest.raises(ValueError, match="tau must be in"):
+            D.soft_update(t, s, tau)
