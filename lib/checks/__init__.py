@@ -8,6 +8,7 @@ flat namespace, so exercise names are unique across the course.
 from . import batchnorm_dropout as _bn
 from . import cnn_layers as _cnn
 from . import dqn as _dqn
+from . import dqn_catch as _catch
 from . import function_approximation as _fa
 from . import lenet as _lenet
 from . import linear_classifiers as _lc
@@ -18,6 +19,7 @@ from .batchnorm_dropout import *  # noqa: F401,F403  (04 batch norm and dropout)
 from .cnn_layers import *  # noqa: F401,F403  (04)
 from .core import Check, CheckFailed
 from .dqn import *  # noqa: F401,F403  (07)
+from .dqn_catch import *  # noqa: F401,F403  (07 Catch from pixels)
 from .fallback import NotFinished, student_or_reference
 from .function_approximation import *  # noqa: F401,F403  (06 function approximation)
 from .lenet import *  # noqa: F401,F403  (05)
@@ -40,4 +42,5 @@ __all__ = [
     *_ql.__all__,
     *_fa.__all__,
     *_dqn.__all__,
+    *_catch.__all__,
 ]
