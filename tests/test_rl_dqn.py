@@ -323,3 +323,16 @@ def test_soft_update_moves_each_array_in_place_and_keeps_its_dtype():
     for tau in (0.0, 1.5, -0.1):
         with pytest.raises(ValueError, match="tau must be in"):
             D.soft_update(t, s, tau)
+
+
+def test_dueling_max_aggregation_makes_value_the_greedy_q():
+    rng = np.random.default_rng(3)
+    v, a = rng.normal(size=(4, 1)), rng.normal(size=(4, 3))
+    q_max, q_mean = dueling_aggregate(v, a, kind="max"), dueling_aggregate(v, a, kind="mean")
+    np.testing.assert_allclose(q_max.max(axis=1, keepdims=True), v)  # eq. 8: V is max_a Q
+    np.testing.assert_allclose(q_mean.mean(axis=1, keepdims=True), v)  # eq. 9: V is mean_a Q
+    shift = a.mean(axis=1, keepdims=True) - a.max(axis=1, keepdims=True)  # the same for every action
+    np.testing.assert_allclose(q_max - q_mean, np.broadcast_to(shift, a.shape))
+    np.testing.assert_array_equal(dueling_aggregate(v, a), q_mean)  # the default stays the mean
+    with pytest.raises(ValueError, match="'median'"):
+        dueling_aggregate(v, a, kind="median")

@@ -102,3 +102,24 @@ def test_prioritized_sampling_follows_p_alpha():
         buf.sample(4, rng, beta=1.5)
     with pytest.raises(ValueError, match="priority_offset"):
         PrioritizedReplayBuffer(4, (1,), priority_offset=0.0)
+
+
+def test_rank_based_probs_follow_the_order_of_the_errors():
+    from lib.rl.replay import rank_based_probs
+
+    delta = np.array([0.5, -2.0, 1.0, 1.0, 0.1])  # |delta| ranks 4, 1, 2, 2 (tied), 5
+    p = rank_based_probs(delta, 1.0)
+    np.testing.assert_allclose(p, np.array([1 / 4, 1, 1 / 2, 1 / 2, 1 / 5]) / 2.45)
+    np.testing.assert_allclose(rank_based_probs(delta, 0.0), 0.2)  # alpha 0: uniform
+    p7 = rank_based_probs(delta, 0.7)
+    np.testing.assert_allclose(p7, np.array([4, 1, 2, 2, 5]) ** -0.7 / np.sum(np.array([4, 1, 2, 2, 5]) ** -0.7))
+    # one outlier: its share stays that of rank 1 however large it grows
+    base = np.linspace(0.1, 1.0, 10)
+    shares = [rank_based_probs(np.append(base, big), 0.7)[-1] for big in (2.0, 1e3, 1e6)]
+    np.testing.assert_allclose(shares, shares[0])
+    with pytest.raises(ValueError, match="td_errors"):
+        rank_based_probs(np.array([1.0, np.nan]), 0.5)
+    with pytest.raises(ValueError, match="td_errors"):
+        rank_based_probs(np.zeros((2, 2)), 0.5)
+    with pytest.raises(ValueError, match="alpha"):
+        rank_based_probs(np.ones(3), -0.1)

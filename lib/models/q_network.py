@@ -25,14 +25,21 @@ from ..layers import affine_backward, affine_forward, conv_output_size, relu_bac
 __all__ = ["QNetwork", "dueling_aggregate"]
 
 
-def dueling_aggregate(value, advantages):
-    """Q(s, a) = V(s) + A(s, a) - mean_a' A(s, a') (Wang et al., 2016, eq. 9).
+def dueling_aggregate(value, advantages, kind: str = "mean"):
+    """Q(s, a) = V(s) + A(s, a) - mean_a' A(s, a') (kind "mean", Wang et al., 2016, eq. 9) or
+    Q(s, a) = V(s) + A(s, a) - max_a' A(s, a') (kind "max", eq. 8).
 
-    value: (N, 1); advantages: (N, A). Returns q: (N, A). Subtracting the mean makes V and A
-    identifiable (adding c to V and -c to A would give the same Q otherwise); the mean instead
-    of the max keeps the advantages' targets steadier, the paper found.
+    value: (N, 1); advantages: (N, A); same float dtype. Returns q: (N, A). Subtracting a
+    baseline makes V identifiable (adding c to V and -c to A would give the same Q otherwise): with
+    the mean, V(s) is the mean of Q(s, .) over actions; with the max, V(s) is the greedy value
+    max_a Q(s, a). The paper found the mean steadier: the advantages only have to follow the
+    changes of their mean, not of their maximum. Raises ValueError for another kind.
     """
-    return value + advantages - advantages.mean(axis=1, keepdims=True)
+    if kind == "mean":
+        return value + advantages - advantages.mean(axis=1, keepdims=True)
+    if kind == "max":
+        return value + advantages - advantages.max(axis=1, keepdims=True)
+    raise ValueError(f"kind must be 'mean' or 'max', got {kind!r}")
 
 
 class QNetwork:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-__all__ = ["Batch", "ReplayBuffer", "SumTree", "importance_weights", "PrioritizedReplayBuffer"]
+__all__ = ["Batch", "ReplayBuffer", "SumTree", "importance_weights", "PrioritizedReplayBuffer", "rank_based_probs"]
 
 
 class Batch(NamedTuple):
@@ -235,3 +235,26 @@ class PrioritizedReplayBuffer(ReplayBuffer):
         p = np.abs(np.asarray(td_errors, dtype=np.float64)) + self.priority_offset
         self.tree.update(indices, p**self.alpha)
         self.max_priority = max(self.max_priority, float(p.max()))
+
+
+def rank_based_probs(td_errors, alpha: float) -> np.ndarray:
+    """Rank-based prioritization: P(i) = (1 / rank(i))^alpha / sum_k (1 / rank(k))^alpha
+    (Schaul et al., 2016, "Prioritized Experience Replay", section 3.3).
+
+    td_errors: (N,) the transitions' latest TD errors delta_i (any sign, finite); alpha >= 0
+    (0 gives the uniform distribution). rank(i) is 1 for the largest |delta_i|: it is 1 plus the
+    number of transitions whose |delta| is strictly larger, so tied errors share the best rank
+    they span (1, 2, 2, 4). Returns (N,) float64 probabilities summing to 1. Unlike the
+    proportional p_i = |delta_i| + epsilon, it depends only on the order of the errors: one
+    outlier gets the share of rank 1 however large it is. Raises ValueError for an empty,
+    non-1-D or non-finite td_errors, or a negative alpha.
+    """
+    size = np.abs(np.asarray(td_errors, dtype=np.float64))
+    if size.ndim != 1 or size.size == 0 or not np.all(np.isfinite(size)):
+        raise ValueError(f"td_errors must be a non-empty (N,) array of finite numbers, got {td_errors!r}")
+    if not alpha >= 0:
+        raise ValueError(f"alpha must be >= 0, got {alpha}")
+    ordered = np.sort(size)
+    ranks = 1 + size.size - np.searchsorted(ordered, size, side="right")  # 1 + how many are strictly larger
+    p = ranks ** -float(alpha)
+    return p / p.sum()
