@@ -8,7 +8,9 @@ STAMP  := $(VENV)/.installed
 # nbgrader's first database-creating run calls `alembic` by name: keep the venv's bin on PATH.
 export PATH := $(abspath $(BIN)):$(PATH)
 
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# loadscope keeps every notebook's cells (nbval: one scope per .ipynb) on one worker, like loadfile,
+# and spreads a test file's classes over the workers (test_grade.py splits its slow gradings in two).
+PYTEST_ARGS ?= -n 2 --dist loadscope
 # Two test workers on two cores: one BLAS thread each, or OpenBLAS threads oversubscribe the
 # cores and the notebooks' training cells run several times slower.
 TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
