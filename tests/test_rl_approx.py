@@ -117,6 +117,49 @@ def test_semi_gradient_td0_finds_the_staircase():
     assert w[0] < -0.4 and w[-1] > 0.4 and np.all(np.diff(w) > -0.1)
 
 
+def test_td_fixed_point_with_one_feature_per_state_is_the_true_values():
+    X = np.vstack([np.zeros(12), np.eye(12)])  # tabular: the TD fixed point is v_pi itself
+    w, mu = A.random_walk_td_fixed_point(X, n_states=12, jump=3)
+    np.testing.assert_allclose(w, A.random_walk_true_values(12, 3), atol=1e-10)
+    assert mu.shape == (12,) and mu.sum() == pytest.approx(1.0) and mu.argmax() == 5  # the start state 6
+
+
+def test_td_fixed_point_distribution_matches_visit_frequencies():
+    rng = np.random.default_rng(0)
+    visits = np.zeros(21)
+    for _ in range(3000):
+        np.add.at(visits, A.random_walk_episode(rng, 20, 4)[0], 1)
+    _, mu = A.random_walk_td_fixed_point(A.aggregation_features(20, 5), n_states=20, jump=4)
+    np.testing.assert_allclose(mu, visits[1:] / visits.sum(), atol=0.005)
+
+
+def test_expected_td_update_vanishes_at_the_fixed_point_transition_by_transition():
+    n, jump = 7, 2
+    X = np.vstack([np.zeros(3), np.repeat(np.eye(3), [3, 2, 2], axis=0)])  # groups of 3, 2, 2 states
+    X[1:, 0] += np.linspace(0, 1, n)  # plus a ramp, so that the features are not one-hot
+    w, mu = A.random_walk_td_fixed_point(X, n_states=n, jump=jump)
+    expected = np.zeros(3)
+    for s in range(1, n + 1):  # every jump of 1..jump to either side, probability 1 / (2 jump) each
+        for k in (-2, -1, 1, 2):
+            target = -1.0 if s + k < 1 else 1.0 if s + k > n else X[s + k] @ w
+            expected += mu[s - 1] / (2 * jump) * (target - X[s] @ w) * X[s]
+    np.testing.assert_allclose(expected, 0.0, atol=1e-12)
+
+
+def test_td_fixed_point_of_the_1000_state_walk_is_flatter_than_the_best_staircase():
+    X = A.aggregation_features(1000, 10)
+    w_fixed, mu = A.random_walk_td_fixed_point(X)
+    v_true = A.random_walk_true_values()
+    w_best = (mu * v_true).reshape(10, 100).sum(axis=1) / mu.reshape(10, 100).sum(axis=1)
+    assert A.value_error(w_fixed, X, v_true, mu) > 1.5 * A.value_error(w_best, X, v_true, mu)
+    assert abs(w_fixed[0]) < abs(w_best[0]) - 0.1 and abs(w_fixed[-1]) < abs(w_best[-1]) - 0.05
+
+
+def test_td_fixed_point_rejects_features_of_the_wrong_size():
+    with pytest.raises(ValueError, match=r"features must have shape \(n_states \+ 1, d\) = \(1001, d\)"):
+        A.random_walk_td_fixed_point(np.ones((1000, 10)))
+
+
 # -- tile coding -------------------------------------------------------------------------------
 def test_tile_indices_by_hand():
     # u = 0.6; tiling 1 is shifted by half a tile: floor(1.1) = 1, plus 1 * 3 tiles of tiling 0

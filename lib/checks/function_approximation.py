@@ -53,7 +53,10 @@ def _mc_problem(seed, d):
     return rng.normal(size=d), rng.uniform(-1.0, 2.0, size=d), float(rng.normal())
 
 
-_MC_HINT = "The update is w += alpha * (G - w . x) * x: the error times the gradient of w . x, which is x."
+_MC_HINT = (
+    "Compare the error (G minus the estimate with the old w), the gradient of the linear estimate and the "
+    "sign and size of the step with the update rule above the exercise."
+)
 
 
 def gradient_mc_update(fn) -> None:
@@ -65,10 +68,10 @@ def gradient_mc_update(fn) -> None:
         w, x, G = _mc_problem(seed, d)
         error = G - w @ x
         mistakes = [
-            ("the step went away from G: w += alpha * (G - w . x) * x, not -=.", w - alpha * error * x),
+            ("the step went away from G: its sign is flipped.", w - alpha * error * x),
             (
-                "the error was not multiplied by the features: the gradient of v(s, w) = w . x with respect "
-                "to w is x, so the step is alpha * (G - w . x) * x.",
+                "the error was not multiplied by the features: the step follows the gradient of v(s, w) = w . x "
+                "with respect to w.",
                 w + alpha * error,
             ),
             ("the step used G itself; it must use the error G - w . x.", w + alpha * G * x),
@@ -88,8 +91,8 @@ def gradient_mc_update(fn) -> None:
 
 # -- semi-gradient TD(0) -----------------------------------------------------------------------
 _TD_HINT = (
-    "delta = r + gamma * w . x_next - w . x (just r - w . x when terminated), then w += alpha * delta * x: "
-    "only the estimate's gradient x, the target is held fixed."
+    "Compare the target (and what it is when terminated), the TD error from the old w, and the direction of "
+    "the step: semi-gradient TD follows only the estimate's gradient and holds the target fixed."
 )
 
 
@@ -110,10 +113,10 @@ def semi_gradient_td0_update(fn) -> None:
             ("it bootstrapped from a terminal state: when terminated the target is just r.", w + alpha * no_cut * x),
             (
                 "the step also followed the target's dependence on w; semi-gradient TD treats the target as "
-                "fixed and follows only the estimate's gradient: w += alpha * delta * x.",
+                "fixed and follows only the estimate's gradient.",
                 w + alpha * delta * (x - gamma * x_next),
             ),
-            ("the step went away from the target: w += alpha * delta * x, not -=.", w - alpha * delta * x),
+            ("the step went away from the target: its sign is flipped.", w - alpha * delta * x),
             (
                 "the step followed x_next; it changes the estimate of S_t, so it follows x, the gradient of w . x.",
                 w + alpha * delta * x_next,
@@ -236,17 +239,16 @@ def tile_indices(fn) -> None:
                 mistakes=distinct(mistakes, expected),
                 rtol=0,
                 atol=0,
-                hint="Scale u = (clip(state) - low) / (high - low) * tiles_per_dim, shift tiling k by "
-                "(k * (2 j + 1) / num_tilings) mod 1, take floor, then the row-major index plus "
-                "k * (tiles_per_dim + 1) ** dims.",
+                hint="Go through the four steps of the rule above the exercise one at a time on a single state: "
+                "the scaling, the offset of each tiling and dimension, the floor, and the index.",
             )
     c.done()
 
 
 # -- semi-gradient SARSA -----------------------------------------------------------------------
 _SARSA_HINT = (
-    "q(s, a) = w[a, tiles].sum(); delta = r + gamma * q(s_next, a_next) - q(s, a) (just r - q(s, a) when "
-    "terminated); then w[a, tiles] += alpha * delta, changing no other entry."
+    "Compare how q(s, a) is read from the active weights, the SARSA target (and what it is when terminated), "
+    "and which entries of w the step changes, and by how much."
 )
 
 
@@ -294,7 +296,7 @@ def semi_gradient_sarsa_update(fn) -> None:
                 w + np.isin(np.arange(48), tiles)[None, :] * alpha * delta,
             ),
             (
-                "the step went away from the target: w[a, tiles] += alpha * delta, not -=.",
+                "the step went away from the target: its sign is flipped.",
                 _stepped(w, a, tiles, -alpha * delta),
             ),
             (

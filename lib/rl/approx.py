@@ -32,16 +32,9 @@ def _check_walk(n_states: int, jump: int) -> None:
         raise ValueError(f"jump must be an int >= 1, got {jump!r}")
 
 
-def random_walk_true_values(n_states: int = N_STATES, jump: int = JUMP) -> np.ndarray:
-    """True values v_pi(s) of the random walk, s = 1..n_states, as a float64 array (n_states,).
-
-    From state s the walk jumps to one of the `jump` states on its left or right with equal
-    probability (2 * jump choices); a jump past state 1 ends the episode with reward -1, past
-    n_states with +1; gamma = 1. The values solve the Bellman equation v = P v + r exactly (one
-    linear system, the limit of dynamic programming). S&B Example 9.1. Raises ValueError for
-    n_states < 2 or jump < 1.
-    """
-    _check_walk(n_states, jump)
+def _walk_model(n_states: int, jump: int):
+    """(P, r): transition probabilities among the non-terminal states (n_states, n_states) and the
+    expected reward of one step from each state (n_states,)."""
     P = np.zeros((n_states, n_states))
     r = np.zeros(n_states)
     p = 1.0 / (2 * jump)
@@ -54,7 +47,47 @@ def random_walk_true_values(n_states: int = N_STATES, jump: int = JUMP) -> np.nd
                 r[i] += p
             else:
                 P[i, j] += p
+    return P, r
+
+
+def random_walk_true_values(n_states: int = N_STATES, jump: int = JUMP) -> np.ndarray:
+    """True values v_pi(s) of the random walk, s = 1..n_states, as a float64 array (n_states,).
+
+    From state s the walk jumps to one of the `jump` states on its left or right with equal
+    probability (2 * jump choices); a jump past state 1 ends the episode with reward -1, past
+    n_states with +1; gamma = 1. The values solve the Bellman equation v = P v + r exactly (one
+    linear system, the limit of dynamic programming). S&B Example 9.1. Raises ValueError for
+    n_states < 2 or jump < 1.
+    """
+    _check_walk(n_states, jump)
+    P, r = _walk_model(n_states, jump)
     return np.linalg.solve(np.eye(n_states) - P, r)
+
+
+def random_walk_td_fixed_point(features, n_states: int = N_STATES, jump: int = JUMP):
+    """The TD fixed point of linear TD(0) on the random walk and its on-policy distribution.
+
+    features: float array (n_states + 1, d), row s the features of state s (row 0 unused), of full
+    column rank over the visited states. Returns (w_td, mu): w_td (d,) solves A w = b with
+    A = X^T D (I - P) X and b = X^T D r (gamma = 1), the weights at which the expected
+    semi-gradient TD(0) update is zero; mu (n_states,) is the on-policy distribution of S&B (9.2)
+    and (9.3): the expected visits per episode from the middle start state, normalized to sum 1.
+    S&B section 9.4 (equation 9.12). Raises ValueError when `features` does not have
+    n_states + 1 rows, or for n_states < 2 or jump < 1.
+    """
+    _check_walk(n_states, jump)
+    X = np.asarray(features, dtype=float)
+    if X.ndim != 2 or X.shape[0] != n_states + 1:
+        raise ValueError(f"features must have shape (n_states + 1, d) = ({n_states + 1}, d), got {X.shape}")
+    P, r = _walk_model(n_states, jump)
+    start = np.zeros(n_states)
+    start[n_states // 2 - 1] = 1.0  # state n_states // 2
+    eta = np.linalg.solve(np.eye(n_states) - P.T, start)  # expected visits per episode
+    mu = eta / eta.sum()
+    X = X[1:]
+    A = X.T @ (mu[:, None] * (X - P @ X))
+    b = X.T @ (mu * r)
+    return np.linalg.solve(A, b), mu
 
 
 def random_walk_episode(rng: np.random.Generator, n_states: int = N_STATES, jump: int = JUMP):
