@@ -151,8 +151,10 @@ def soft_update(target_params: dict, params: dict, tau: float) -> None:
 
     target_params, params: dicts of arrays with the same keys and shapes (a QNetwork's `params`);
     each target array is overwritten in place (its dtype kept), params is only read. tau in (0, 1]:
-    1 is the hard copy; Lillicrap et al. (2016), "Continuous control with deep reinforcement
-    learning", section 3, use 0.001 after every update. Raises ValueError for tau outside (0, 1].
+    tau = 1 copies the online values (applied after every update, that is no target network at all;
+    DQN's hard copy every C steps is a different schedule); Lillicrap et al. (2016), "Continuous
+    control with deep reinforcement learning", section 3, use 0.001 after every update. Raises
+    ValueError for tau outside (0, 1].
     """
     if not 0 < tau <= 1:
         raise ValueError(f"tau must be in (0, 1], got {tau}")
