@@ -387,14 +387,109 @@ def double_loop(r, term, online, target, gamma):
     return np.array([r[i] + (0 if term[i] else gamma * target[i][int(np.argmax(online[i]))]) for i in range(len(r))])
 
 
-def dueling_loop(value, advantages):
-    return np.array([value[i, 0] + row - sum(row) / len(row) for i, row in enumerate(advantages)])
+def dueling_loop(value, advantages, kind="mean"):
+    baseline = max if kind == "max" else (lambda row: sum(row) / len(row))
+    return np.array([value[i, 0] + row - baseline(row) for i, row in enumerate(advantages)])
 
 
-def dueling_einsum(value, advantages):
+def dueling_einsum(value, advantages, kind="mean"):
+    if kind == "max":  # the greedy action's advantage, picked out by its index
+        return value + advantages - np.take_along_axis(advantages, advantages.argmax(axis=1)[:, None], axis=1)
     A = advantages.shape[1]
     centering = np.eye(A) - np.full((A, A), 1 / A)  # subtracts the row mean
     return value + np.einsum("na,ab->nb", advantages, centering)
+
+
+def dueling_sorted(value, advantages, kind="mean"):
+    baseline = (
+        np.sort(advantages, axis=1)[:, -1:] if kind == "max" else advantages.sum(axis=1)[:, None] / advantages.shape[1]
+    )
+    return value + advantages - baseline
+
+
+def _dueling_max_wrong(wrong_max):
+    """A dueling_aggregate whose mean is right and whose max is wrong_max(v, a)."""
+
+    def aggregate(v, a, kind="mean"):
+        return wrong_max(v, a) if kind == "max" else dueling_aggregate(v, a)
+
+    return aggregate
+
+
+# -- rank-based prioritization -------------------------------------------------------------------
+def _from_ranks(ranks, alpha):
+    p = (1.0 / np.asarray(ranks, dtype=float)) ** alpha
+    return p / p.sum()
+
+
+def rank_pairwise(td_errors, alpha):
+    size = np.abs(td_errors)
+    return _from_ranks(1 + (size[None, :] > size[:, None]).sum(axis=1), alpha)
+
+
+def rank_scipy(td_errors, alpha):
+    from scipy.stats import rankdata
+
+    return _from_ranks(rankdata(-np.abs(td_errors), method="min"), alpha)
+
+
+def rank_loop(td_errors, alpha):
+    first = {}  # |delta| -> the rank of its first appearance in descending order
+    for position, value in enumerate(sorted((abs(float(d)) for d in td_errors), reverse=True), start=1):
+        first.setdefault(value, position)
+    weights = [first[abs(float(d))] ** -alpha for d in td_errors]
+    return np.array(weights) / sum(weights)
+
+
+def rank_from_smallest(td_errors, alpha):
+    size = np.abs(td_errors)
+    return _from_ranks(1 + (size[None, :] < size[:, None]).sum(axis=1), alpha)
+
+
+def rank_unnormalized(td_errors, alpha):
+    size = np.abs(td_errors)
+    return (1.0 / (1 + (size[None, :] > size[:, None]).sum(axis=1))) ** alpha
+
+
+def rank_alpha_first(td_errors, alpha):
+    powered = np.abs(td_errors) ** alpha
+    return _from_ranks(1 + (powered[None, :] > powered[:, None]).sum(axis=1), 1.0)
+
+
+def rank_signed(td_errors, alpha):
+    d = np.asarray(td_errors)
+    return _from_ranks(1 + (d[None, :] > d[:, None]).sum(axis=1), alpha)
+
+
+def rank_proportional(td_errors, alpha):
+    p = np.abs(td_errors) ** alpha
+    return p / p.sum()
+
+
+def rank_argsort(td_errors, alpha):
+    return _from_ranks(np.argsort(-np.abs(td_errors)) + 1, alpha)
+
+
+def rank_normalized_first(td_errors, alpha):
+    size = np.abs(td_errors)
+    p = 1.0 / (1 + (size[None, :] > size[:, None]).sum(axis=1))
+    return (p / p.sum()) ** alpha
+
+
+def rank_ties_by_position(td_errors, alpha):
+    ranks = np.empty(len(td_errors))
+    ranks[np.argsort(-np.abs(td_errors), kind="stable")] = np.arange(1, len(td_errors) + 1)
+    return _from_ranks(ranks, alpha)
+
+
+def rank_ties_worst(td_errors, alpha):
+    size = np.abs(td_errors)
+    return _from_ranks((size[None, :] >= size[:, None]).sum(axis=1), alpha)
+
+
+def rank_from_zero(td_errors, alpha):
+    size = np.abs(td_errors)
+    return _from_ranks((size[None, :] > size[:, None]).sum(axis=1), alpha)
 
 
 def weights_by_min(probs, buffer_size, beta):
@@ -568,6 +663,7 @@ class TestChecks(CheckTests):
         "dueling_aggregate": dueling_aggregate,
         "sum_tree": R.SumTree,
         "importance_weights": R.importance_weights,
+        "rank_based_probs": R.rank_based_probs,
     }
     stubs = {"replay_buffer": StubBuffer, "sum_tree": StubTree}
     behavioural = {"replay_buffer", "collect_transition"}
@@ -631,6 +727,30 @@ class TestChecks(CheckTests):
         ("soft_update", soft_hard_copy, "hard copy"),
         ("soft_update", soft_no_decay, r"factor \(1 - tau\) on the old target is missing"),
         ("soft_update", soft_aliases_at_one, "shares its arrays with params"),
+        ("dueling_aggregate", _dueling_max_wrong(lambda v, a: dueling_aggregate(v, a)), 'kind="max" gave the mean'),
+        (
+            "dueling_aggregate",
+            _dueling_max_wrong(lambda v, a: v + a - a.max(axis=0, keepdims=True)),
+            "max is taken over the batch",
+        ),
+        ("dueling_aggregate", _dueling_max_wrong(lambda v, a: v + a - a.max()), "max is taken over every entry"),
+        (
+            "dueling_aggregate",
+            _dueling_max_wrong(lambda v, a: v + a - a.min(axis=1, keepdims=True)),
+            "smallest advantage",
+        ),
+        ("dueling_aggregate", _dueling_max_wrong(lambda v, a: a - a.max(axis=1, keepdims=True)), "value V is missing"),
+        ("dueling_aggregate", _dueling_max_wrong(lambda v, a: v + a - a.max(axis=1)), "other rows' maxima"),
+        ("rank_based_probs", rank_from_smallest, "rank 1 went to the smallest"),
+        ("rank_based_probs", rank_unnormalized, "do not sum to 1"),
+        ("rank_based_probs", rank_alpha_first, "alpha seems to be applied to the errors before ranking"),
+        ("rank_based_probs", rank_signed, "ranks the signed errors"),
+        ("rank_based_probs", rank_proportional, "proportional probabilities"),
+        ("rank_based_probs", rank_argsort, "argsort gives the order"),
+        ("rank_based_probs", rank_normalized_first, "normalized before the power"),
+        ("rank_based_probs", rank_ties_by_position, "tied errors got different ranks"),
+        ("rank_based_probs", rank_ties_worst, "worst rank they span"),
+        ("rank_based_probs", rank_from_zero, "ranks start at 1"),
     ]
     alternatives = [
         ("replay_buffer", DequeBuffer),
@@ -654,4 +774,8 @@ class TestChecks(CheckTests):
         ("soft_update", soft_slice_assign),
         ("soft_update", soft_new_entries),
         ("soft_update", soft_lerp),
+        ("dueling_aggregate", dueling_sorted),
+        ("rank_based_probs", rank_pairwise),
+        ("rank_based_probs", rank_scipy),
+        ("rank_based_probs", rank_loop),
     ]

@@ -699,7 +699,8 @@ def double_dqn_targets(fn) -> None:
 
 
 def dueling_aggregate(fn) -> None:
-    """Check `dueling_aggregate(value, advantages) -> q`."""
+    """Check `dueling_aggregate(value, advantages, kind="mean") -> q`: the default (mean, eq. 9),
+    then kind="max" (eq. 8, `_dueling_max` at the end of this module)."""
     c = Check("dueling_aggregate", fn)
     rng = np.random.default_rng(5)
     for N, A in ((3, 3), (4, 3)):  # with N == A a mean without keepdims broadcasts along the wrong axis
@@ -714,6 +715,7 @@ def dueling_aggregate(fn) -> None:
                 )
             )
         c.close(c.call(v, a), _ref_dueling(v, a), f"Q for N = {N} states and A = {A} actions", mistakes=mistakes)
+    _dueling_max(c)
     c.done()
 
 
@@ -861,5 +863,127 @@ def importance_weights(fn) -> None:
                 ),
                 ("normalized by the sum instead of the max.", raw / raw.sum()),
             ],
+        )
+    c.done()
+
+
+# -- dqn_extensions.ipynb: the max aggregation and rank-based prioritization (issue 15) ---------
+__all__ += ["rank_based_probs"]
+_ref_rank = reference("lib.rl.replay").rank_based_probs
+
+
+def _dueling_max(c) -> None:
+    """kind="max" (Wang et al., 2016, eq. 8): Q = V + A - max_a' A, on a square batch (where a max
+    without keepdims broadcasts along the wrong axis), a non-square one and one with a tied max."""
+    rng = np.random.default_rng(8)
+    cases = [rng.normal(size=(3, 3)), rng.normal(size=(2, 4)), np.array([[0.5, 2.0, 2.0, -1.0], [1.0, 0.0, 3.0, 3.0]])]
+    for a in cases:
+        N, A = a.shape
+        v = rng.normal(size=(N, 1))
+        mistakes = [
+            (
+                'kind="max" gave the mean-centred Q: with kind="max" subtract each row\'s largest advantage '
+                "(eq. 8), a.max(axis=1, keepdims=True).",
+                _ref_dueling(v, a),
+            ),
+            (
+                "the max is taken over the batch (axis 0); take it over actions: a.max(axis=1, keepdims=True).",
+                v + a - a.max(axis=0, keepdims=True),
+            ),
+            ("the max is taken over every entry of the batch; take each row's own max over actions.", v + a - a.max()),
+            ("it subtracts the smallest advantage; eq. 8 subtracts the largest.", v + a - a.min(axis=1, keepdims=True)),
+            ("the value V is missing: Q = V + A - max_a' A.", a - a.max(axis=1, keepdims=True)),
+        ]
+        if N == A:
+            mistakes.append(
+                (
+                    f"each row subtracted the other rows' maxima (here N = A = {N}, so a.max(axis=1), of shape (N,), "
+                    f"broadcast along the actions): keep the axis, a.max(axis=1, keepdims=True).",
+                    v + a - a.max(axis=1),
+                )
+            )
+        c.close(
+            c.call(v, a, kind="max"),
+            _ref_dueling(v, a, kind="max"),
+            f'Q with kind="max" for N = {N} states and A = {A} actions',
+            mistakes=mistakes,
+            hint="Q = V + A - max over actions of A, row by row.",
+        )
+
+
+def rank_based_probs(fn) -> None:
+    """Check `rank_based_probs(td_errors, alpha) -> P`: P(i) proportional to (1 / rank(i))^alpha,
+    rank 1 for the largest |delta|, tied |delta| sharing the best rank they span; errors of both
+    signs, ties (also between +d and -d), alpha 0 (uniform), 0.6, 0.7 and 1, one transition."""
+    from .core import distinct  # here, not at the top: this section is appended to the module
+
+    c = Check("rank_based_probs", fn)
+    rng = np.random.default_rng(12)
+    ties = np.array([0.3, -1.2, 0.3, 2.0, -0.3, 0.8])  # |delta| ranks 4, 2, 4, 1, 4, 3
+    cases = [
+        (rng.normal(size=7), 0.7, "7 distinct errors"),
+        (rng.normal(size=5) * 3, 1.0, "5 distinct errors"),
+        (ties, 0.6, "errors with ties (0.3, -0.3 and 0.3 share rank 4)"),
+        (rng.normal(size=4), 0.0, "4 errors"),
+        (np.array([-0.4]), 0.7, "one error"),
+    ]
+    tie_rule = (
+        "tied |delta| share the best rank they span: rank(i) = 1 + the number of errors strictly larger than "
+        "|delta_i| (ranks 1, 2, 2, 4 for errors 5, 3, 3, 1)."
+    )
+    for delta, alpha, what in cases:
+        expected = _ref_rank(delta, alpha)
+        size = np.abs(delta)
+        order = np.argsort(-size, kind="stable")
+        by_position = np.empty(len(delta))
+        by_position[order] = np.arange(1, len(delta) + 1)  # ties broken by position
+        worst = (size[None, :] >= size[:, None]).sum(axis=1)  # ties given the worst rank they span
+        mistakes = [
+            (
+                "rank 1 went to the smallest |delta|: rank from the largest error down, so that the most "
+                "surprising transition is drawn most often.",
+                _ref_rank(1.0 / size, alpha),
+            ),
+            (
+                "the probabilities do not sum to 1: divide (1 / rank)^alpha by its sum over all transitions.",
+                expected / expected.max(),
+            ),
+            (
+                "alpha seems to be applied to the errors before ranking (or not at all): a power does not change "
+                "the order, so the ranks stay the same; apply alpha to 1 / rank(i).",
+                _ref_rank(delta, 1.0),
+            ),
+            (
+                "it ranks the signed errors; rank their sizes |delta| (a large negative error is as surprising as a "
+                "large positive one).",
+                _ref_rank(delta - delta.min(), alpha),
+            ),
+            (
+                "these are the proportional probabilities |delta|^alpha / sum; rank-based uses (1 / rank)^alpha, "
+                "which depends only on the order of the errors.",
+                size**alpha / np.sum(size**alpha),
+            ),
+            (
+                "np.argsort gives the order (which transition comes first), not each transition's rank: the rank "
+                "of transition i is its position in that order, the inverse permutation.",
+                (1.0 / (order + 1)) ** alpha / np.sum((1.0 / (order + 1)) ** alpha),
+            ),
+            (
+                "1 / rank was normalized before the power alpha: raise to alpha first, then divide by the sum.",
+                _ref_rank(delta, 1.0) ** alpha,
+            ),
+            (
+                "tied errors got different ranks (by their position): " + tie_rule,
+                by_position**-alpha / np.sum(by_position**-alpha),
+            ),
+            ("tied errors got the worst rank they span: " + tie_rule, worst**-alpha / np.sum(worst**-alpha)),
+        ]
+        c.close(
+            c.call(delta, alpha),
+            expected,
+            f"P for {what}, alpha = {alpha}",
+            mistakes=distinct(mistakes, expected),
+            hint="P(i) = (1 / rank(i))^alpha / sum_k (1 / rank(k))^alpha, rank 1 for the largest |delta|; " + tie_rule,
+            nonfinite_hint="ranks start at 1 (the largest |delta|), so 1 / rank is finite.",
         )
     c.done()
