@@ -38,15 +38,13 @@ def _walk_model(n_states: int, jump: int):
     P = np.zeros((n_states, n_states))
     r = np.zeros(n_states)
     p = 1.0 / (2 * jump)
-    for i in range(n_states):  # state i + 1
-        for k in (*range(-jump, 0), *range(1, jump + 1)):
-            j = i + k
-            if j < 0:
-                r[i] -= p
-            elif j >= n_states:
-                r[i] += p
-            else:
-                P[i, j] += p
+    i = np.arange(n_states)  # index i is state i + 1
+    for k in (*range(-jump, 0), *range(1, jump + 1)):  # one jump of k for every state at once
+        j = i + k
+        inside = (j >= 0) & (j < n_states)
+        P[i[inside], j[inside]] += p
+        r -= p * (j < 0)
+        r += p * (j >= n_states)
     return P, r
 
 
