@@ -91,3 +91,22 @@ def test_cat_mouse_env():
     assert T.evaluate(Q, env, 5).mean() == pytest.approx(1 - 8 * 0.04)  # the 9-step shortest path
     with pytest.raises(ValueError, match="outside"):
         CatMouseEnv(cats=((9, 9),))
+
+
+def test_stack_frames_keeps_the_last_k_frames_oldest_first_and_repeats_the_first():
+    from lib.rl.envs import stack_frames
+
+    frames = np.arange(4, dtype=np.float32)[:, None, None, None] * np.ones((4, 1, 2, 3), np.float32)
+    out = stack_frames(frames, 3)
+    assert out.shape == (4, 3, 2, 3) and out.dtype == np.float32
+    np.testing.assert_array_equal(out[:, :, 0, 0], [[0, 0, 0], [0, 0, 1], [0, 1, 2], [1, 2, 3]])
+    np.testing.assert_array_equal(stack_frames(frames, 1), frames)
+
+
+def test_stack_frames_rejects_bad_input():
+    from lib.rl.envs import stack_frames
+
+    with pytest.raises(ValueError, match="frames"):
+        stack_frames(np.zeros((3, 2, 4, 4)), 2)
+    with pytest.raises(ValueError, match="k must"):
+        stack_frames(np.zeros((3, 1, 4, 4)), 0)

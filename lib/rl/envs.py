@@ -231,3 +231,25 @@ class CorridorEnv(gym.Env):
         terminated = self.pos == self.length - 1
         truncated = self.max_steps is not None and self.t >= self.max_steps and not terminated
         return self._obs(), 1.0 if terminated else self.step_reward, terminated, truncated, {}
+
+
+def stack_frames(frames, k: int) -> np.ndarray:
+    """The agent's input at every step of an episode: the last k frames, stacked as channels.
+
+    Mnih et al. (2015), *Human-level control through deep reinforcement learning*, Methods
+    (preprocessing): the Q-network sees the m = 4 most recent preprocessed frames, so that one
+    input shows motion. Before the episode has k frames, the first frame fills the missing ones.
+
+    frames: (T, 1, H, W) array of one episode's observations in order (T >= 1); k >= 1.
+    Returns a (T, k, H, W) array of frames' dtype; row t holds frames max(t - k + 1, 0 .. ), ..., t,
+    oldest first (channel k - 1 is frame t).
+    Raises ValueError if frames is not 4-D with one channel and T >= 1, or k < 1.
+    """
+    frames = np.asarray(frames)
+    if frames.ndim != 4 or frames.shape[1] != 1 or len(frames) == 0:
+        raise ValueError(f"frames must have shape (T >= 1, 1, H, W), got {frames.shape}")
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    # index of the frame in channel j at step t: t - (k - 1 - j), never before the first frame
+    idx = np.maximum(np.arange(len(frames))[:, None] - np.arange(k - 1, -1, -1), 0)
+    return frames[idx, 0]
