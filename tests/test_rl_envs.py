@@ -110,3 +110,27 @@ def test_stack_frames_rejects_bad_input():
         stack_frames(np.zeros((3, 2, 4, 4)), 2)
     with pytest.raises(ValueError, match="k must"):
         stack_frames(np.zeros((3, 1, 4, 4)), 0)
+
+
+def test_catch_frames_matches_what_the_env_shows():
+    from lib.rl.envs import catch_frames
+
+    env, states = CatchEnv(rows=7, cols=9, basket=3), []
+    for row, fruit, basket in [(0, 0, 1), (3, 8, 7), (6, 4, 4)]:
+        env.fruit_row, env.fruit_col, env.basket_col = row, fruit, basket
+        states.append((row, fruit, basket))
+        np.testing.assert_array_equal(catch_frames(states, 7, 9, 3)[-1], env._obs())
+    with pytest.raises(ValueError, match="basket columns"):
+        catch_frames([(0, 0, 0)], 7, 9, 3)
+    with pytest.raises(ValueError, match="fruit positions"):
+        catch_frames([(7, 0, 1)], 7, 9, 3)
+
+
+def test_max_pool_2x2_takes_the_largest_of_each_block():
+    from lib.rl.envs import max_pool_2x2
+
+    x = np.arange(24.0).reshape(1, 1, 4, 6)
+    np.testing.assert_array_equal(max_pool_2x2(x)[0, 0], [[7, 9, 11], [19, 21, 23]])
+    np.testing.assert_array_equal(max_pool_2x2(-x)[0, 0], [[0, -2, -4], [-12, -14, -16]])
+    with pytest.raises(ValueError, match="even"):
+        max_pool_2x2(np.zeros((1, 1, 3, 4)))

@@ -253,3 +253,43 @@ def stack_frames(frames, k: int) -> np.ndarray:
     # index of the frame in channel j at step t: t - (k - 1 - j), never before the first frame
     idx = np.maximum(np.arange(len(frames))[:, None] - np.arange(k - 1, -1, -1), 0)
     return frames[idx, 0]
+
+
+def catch_frames(states, rows: int = 10, cols: int = 10, basket: int = 3) -> np.ndarray:
+    """Catch-v0's observation of many states at once.
+
+    states: (S, 3) integers (fruit row, fruit column, basket centre column), with 0 <= fruit row
+    < rows, 0 <= fruit column < cols and basket // 2 <= basket column < cols - basket // 2.
+    Returns (S, 1, rows, cols) float32: 1 at the fruit and at the basket's cells on the bottom
+    row, 0 elsewhere (the picture CatchEnv shows in that state).
+    Raises ValueError if states is not (S, 3) or a position is off the grid.
+    """
+    states = np.asarray(states)
+    if states.ndim != 2 or states.shape[1] != 3:
+        raise ValueError(f"states must have shape (S, 3), got {states.shape}")
+    half = basket // 2
+    row, fruit, centre = states.T
+    if row.min(initial=0) < 0 or row.max(initial=0) >= rows or fruit.min(initial=0) < 0 or fruit.max(initial=0) >= cols:
+        raise ValueError(f"fruit positions must lie in the {rows}x{cols} grid, got {states[:, :2].tolist()}")
+    if centre.min(initial=half) < half or centre.max(initial=half) > cols - 1 - half:
+        raise ValueError(f"basket columns must lie in [{half}, {cols - 1 - half}], got {centre.tolist()}")
+    out = np.zeros((len(states), 1, rows, cols), np.float32)
+    s = np.arange(len(states))
+    out[s, 0, row, fruit] = 1.0
+    for offset in range(-half, half + 1):  # the basket's cells, one offset at a time
+        out[s, 0, rows - 1, centre + offset] = 1.0
+    return out
+
+
+def max_pool_2x2(x) -> np.ndarray:
+    """2x2 max pooling with stride 2 (CS231n's max_pool_forward with pool 2, stride 2), vectorized.
+
+    x: (N, C, H, W) with H and W even. Returns (N, C, H // 2, W // 2) of x's dtype: each output is
+    the largest of the four inputs in its 2x2 block.
+    Raises ValueError if x is not 4-D or H or W is odd.
+    """
+    x = np.asarray(x)
+    if x.ndim != 4 or x.shape[2] % 2 or x.shape[3] % 2:
+        raise ValueError(f"x must have shape (N, C, H, W) with H and W even, got {x.shape}")
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h // 2, 2, w // 2, 2).max(axis=(3, 5))
