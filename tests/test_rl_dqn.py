@@ -33,6 +33,9 @@ NETS = {
     "mlp": dict(obs_shape=(4,), num_actions=3, hidden=(6, 5)),
     "dueling": dict(obs_shape=(4,), num_actions=3, hidden=(6,), dueling=True),
     "cnn": dict(obs_shape=(1, 6, 6), num_actions=3, convs=((2, 3, 1, 1), (3, 2, 2, 0)), hidden=(4,)),
+    "cnn_pool": dict(
+        obs_shape=(1, 6, 6), num_actions=3, convs=((2, 3, 1, 1), (3, 3, 1, 1)), hidden=(4,), pool_after=(1,)
+    ),
 }
 
 
@@ -63,6 +66,16 @@ def test_q_network_rejects_wrong_observations():
         net.forward(np.zeros((3, 5)))
     with pytest.raises(ValueError, match="C, H, W"):
         QNetwork((4,), 2, convs=((2, 3, 1, 1),))
+    with pytest.raises(ValueError, match=r"pool_after must name convolutions 1..1, got \(2,\)"):
+        QNetwork((1, 4, 4), 2, convs=((2, 3, 1, 1),), pool_after=(2,))
+    with pytest.raises(ValueError, match="height"):  # a 5x5 map cannot be pooled 2x2 with stride 2
+        QNetwork((1, 5, 5), 2, convs=((2, 3, 1, 1),), pool_after=(1,))
+
+
+def test_q_network_pooling_halves_the_feature_map():
+    net = QNetwork((1, 10, 10), 3, convs=((4, 3, 1, 1), (8, 3, 1, 1)), hidden=(5,), pool_after=(1,))
+    assert net.params["W3"].shape == (8 * 5 * 5, 5)
+    assert net.q_values(np.zeros((2, 1, 10, 10))).shape == (2, 3)
 
 
 def test_huber_loss_values_and_gradient_beyond_one():
@@ -202,6 +215,18 @@ def test_evaluate_takes_the_model_first_and_plays_greedily():
     net = QNetwork((5,), 2, hidden=(4,), seed=0)
     net.params["b_out"][:] = [0.0, 10.0]  # always right
     np.testing.assert_array_equal(evaluate(net, Corridor(), num_episodes=2), 1.0)
+
+
+def test_evaluate_keeps_the_wrappers_of_a_registered_env():
+    import gymnasium as gym
+
+    import lib.rl.envs  # noqa: F401 (registers Catch-v0)
+
+    space = gym.spaces.Box(0.0, 1.0, (1, 5, 5), np.float32)
+    env = gym.wrappers.TransformObservation(gym.make("Catch-v0"), lambda obs: obs[:, ::2, ::2], space)
+    seen = []
+    run_policy(lambda obs: seen.append(obs.shape[1:]) or np.ones(len(obs), int), env, num_episodes=2)
+    assert set(seen) == {(1, 5, 5)}
 
 
 def test_agent_names_its_schedule_and_adam_state():

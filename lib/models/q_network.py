@@ -1,5 +1,6 @@
-"""A Q-network from `lib` layers: an MLP or a small CNN without pooling, with an optional
-dueling head, giving the Q-values of every action for a batch of observations.
+"""A Q-network from `lib` layers: an MLP or a small CNN (strided, as DeepMind's, or with 2x2 max
+pooling after chosen convolutions), with an optional dueling head, giving the Q-values of every
+action for a batch of observations.
 
 It has the `params` / `forward` / `backward` contract of `lib.models`: `q, cache =
 net.forward(obs)`, then `grads = net.backward(dq, cache)` with `grads` keyed and shaped like
@@ -18,9 +19,11 @@ import copy
 
 import numpy as np
 
-from ..fast_layers import conv_backward_fast, conv_forward_fast
+from ..fast_layers import conv_backward_fast, conv_forward_fast, max_pool_backward_fast, max_pool_forward_fast
 from ..initializers import fans, uniform_fan_in_init
 from ..layers import affine_backward, affine_forward, conv_output_size, relu_backward, relu_forward
+
+POOL_2X2 = {"pool_height": 2, "pool_width": 2, "stride": 2}
 
 __all__ = ["QNetwork", "dueling_aggregate"]
 
@@ -48,7 +51,9 @@ class QNetwork:
     obs_shape: one observation's shape: (D,) for an MLP, (C, H, W) for a CNN.
     num_actions: A >= 1, the number of outputs.
     convs: (filters, kernel, stride, pad) per convolution, each followed by ReLU; no pooling, as
-        in DeepMind's network (strides shrink the image instead).
+        in DeepMind's network (strides shrink the image instead), unless pool_after says so.
+    pool_after: 1-based numbers of the convolutions whose ReLU is followed by a 2x2 max pool with
+        stride 2 (for comparing pooling with strided convolutions; 07c); () by default.
     hidden: sizes of the fully connected ReLU layers after the convolutions.
     dueling: replace the output layer by a value head (1 unit) and an advantage head (A units)
         combined by `dueling_aggregate`.
@@ -58,7 +63,8 @@ class QNetwork:
     W_value, b_value, W_adv, b_adv). Weights and biases start uniform in +-1/sqrt(fan_in)
     (`uniform_fan_in_init`, PyTorch's default): on CartPole this solved 5 of 5 seeds where He
     initialization solved 4 (docs/benchmarks.md).
-    Raises ValueError if num_actions < 1, or if convs are given and obs_shape is not (C, H, W).
+    Raises ValueError if num_actions < 1, if convs are given and obs_shape is not (C, H, W), if
+    pool_after names no convolution, or if a pooled feature map has an odd height or width.
     """
 
     def __init__(
@@ -70,6 +76,7 @@ class QNetwork:
         dueling: bool = False,
         dtype=np.float32,
         seed: int = 0,
+        pool_after=(),
     ):
         self.obs_shape, self.num_actions = tuple(obs_shape), int(num_actions)
         if self.num_actions < 1:
@@ -78,6 +85,9 @@ class QNetwork:
             raise ValueError(f"convolutions need obs_shape (C, H, W), got {self.obs_shape}")
         self.hidden, self.dueling, self.dtype = tuple(hidden), bool(dueling), dtype
         self.conv_params = [{"stride": s, "pad": p} for (_, _, s, p) in convs]
+        self.pool_after = tuple(int(i) for i in pool_after)
+        if any(not 1 <= i <= len(convs) for i in self.pool_after):
+            raise ValueError(f"pool_after must name convolutions 1..{len(convs)}, got {tuple(pool_after)}")
         rng = np.random.default_rng(seed)
         self.params = {}
 
@@ -92,6 +102,8 @@ class QNetwork:
             for F, k, s, p in convs:
                 n += 1
                 H, W = conv_output_size(H, k, p, s, "height"), conv_output_size(W, k, p, s, "width")
+                if n in self.pool_after:
+                    H, W = conv_output_size(H, 2, 0, 2, "height"), conv_output_size(W, 2, 0, 2, "width")
                 add(n, (F, C, k, k), F)
                 C = F
             D = C * H * W
@@ -130,7 +142,10 @@ class QNetwork:
             else:
                 a, c = affine_forward(x, p[f"W{i}"], p[f"b{i}"])
             x, r = relu_forward(a)
-            caches.append((c, r))
+            pool = None
+            if i in self.pool_after:
+                x, pool = max_pool_forward_fast(x, POOL_2X2)
+            caches.append((c, r, pool))
         if self.dueling:
             v, cv = affine_forward(x, p["W_value"], p["b_value"])
             adv, ca = affine_forward(x, p["W_adv"], p["b_adv"])
@@ -156,7 +171,9 @@ class QNetwork:
         else:
             dx, grads["W_out"], grads["b_out"] = affine_backward(dq, head)
         for i in range(self.num_layers, 0, -1):
-            c, r = caches[i - 1]
+            c, r, pool = caches[i - 1]
+            if pool is not None:
+                dx = max_pool_backward_fast(dx, pool)
             da = relu_backward(dx, r)
             if i <= self.num_convs:  # the first layer's dx (w.r.t. the observation) is never needed
                 dx, grads[f"W{i}"], grads[f"b{i}"] = conv_backward_fast(da, c, compute_dx=i > 1)

@@ -9,6 +9,7 @@ first, then the env, like Stable-Baselines3's `evaluate_policy(model, env, ...)`
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 
 import gymnasium as gym
@@ -19,9 +20,11 @@ __all__ = ["run_policy", "evaluate"]
 
 def _make_copies(env: gym.Env, n: int) -> list:
     if env.spec is not None:
+        # the whole spec, not just its id: it also lists the wrappers around env (TransformObservation, ...)
         kwargs = dict(env.spec.kwargs)
         kwargs.pop("render_mode", None)
-        return [gym.make(env.spec.id, **kwargs) for _ in range(n)]
+        spec = dataclasses.replace(env.spec, kwargs=kwargs)
+        return [gym.make(spec) for _ in range(n)]
     return [copy.deepcopy(env) for _ in range(n)]
 
 
@@ -29,9 +32,9 @@ def run_policy(policy: Callable, env: gym.Env, num_episodes: int = 20, seed: int
     """Returns of num_episodes episodes of a batch policy, as a (num_episodes,) float array.
 
     policy: maps observations (B, *obs_shape) float32 to B actions. Episode i starts from
-    env.reset(seed=seed + i) on its own copy of env (made from env's registered id, else a deep
-    copy; env itself is not stepped), and all run in step: one policy call per time step for
-    every episode still going, until each is terminated or truncated.
+    env.reset(seed=seed + i) on its own copy of env (made from env's registered spec, wrappers
+    included, else a deep copy; env itself is not stepped), and all run in step: one policy call
+    per time step for every episode still going, until each is terminated or truncated.
     """
     envs = _make_copies(env, num_episodes)
     obs = np.stack([np.asarray(e.reset(seed=seed + i)[0], np.float32) for i, e in enumerate(envs)])
