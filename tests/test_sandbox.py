@@ -7,8 +7,10 @@ sandbox fails (test_available_under_ci).
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -188,3 +190,38 @@ def test_stdin_stdout_and_stderr(tmp_path):
     result = py(code, tmp_path, input=b"abc")
     assert result.returncode == 0
     assert result.stdout == b"cba" and result.stderr == "warn\n"
+
+
+@needs_sandbox
+def test_private_home_is_masked_but_python_works(monkeypatch):
+    home = Path(tempfile.mkdtemp(dir="/var/tmp" if Path("/var/tmp").is_dir() else None)) / "home"
+    monkeypatch.chdir("/")
+    try:
+        home_is_masked(home, monkeypatch)
+    finally:
+        shutil.rmtree(home.parent)
+
+
+def home_is_masked(home: Path, monkeypatch):
+    (home / ".ssh").mkdir(parents=True)
+    (home / ".ssh" / "id_rsa").write_text("secret")
+    scratch = home / "grading" / "one"
+    scratch.mkdir(parents=True)
+    home.chmod(0o700)
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    code = f"import os; print(sorted(os.listdir({str(home)!r})))\nopen('ok', 'w').write('1')\n"
+    code += f"open({str(home / 'x')!r}, 'w')"
+    result = py(code, scratch)
+    assert result.stdout == b"['grading']\n", result.stderr
+    assert (scratch / "ok").read_text() == "1"
+    assert "Read-only file system" in result.stderr
+
+
+@needs_sandbox
+def test_private_tmp_is_capped(tmp_path):
+    code = "open('/tmp/big', 'wb').write(b'x' * (3 * 2**20))"
+    result = py(code, tmp_path, Limits(file_mb=2, wall_seconds=20))
+    assert result.returncode != 0
+    code = "for i in range(3):\n    open(f'/tmp/f{i}', 'wb').write(b'x' * (2**20 - 4096))"
+    result = py(code, tmp_path, Limits(file_mb=2, wall_seconds=20))
+    assert "No space left on device" in result.stderr  # each file is below file_mb, their sum is not

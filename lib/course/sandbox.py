@@ -6,8 +6,10 @@ else is needed, and no daemon. Inside:
 - the whole file system is visible read-only (`--ro-bind / /`): the checkout, lib/, the virtual
   environment with its site-packages and every __pycache__ cannot be changed;
 - one scratch directory (the caller's, bound at the same path) is writable; it is the working
-  directory and HOME. /tmp is a private empty tmpfs, /dev and /proc are fresh;
-- each path in `hide` is an empty read-only directory (e.g. the checkout's solutions/);
+  directory and HOME. /tmp is a private empty tmpfs (of at most limits.file_mb, as it takes memory),
+  /dev and /proc are fresh;
+- each path in `hide` is an empty read-only directory (e.g. the checkout's solutions/), and so is
+  the grading user's home when it is closed to others (e.g. /root), but for this Python's files;
 - no network (a private loopback only), new PID, IPC, UTS and cgroup namespaces, a new session
   (no TIOCSTI onto the grader's terminal), no capabilities, and a cleared environment (`env_for`);
 - limits set by `prlimit` (util-linux) on every process: address space, CPU seconds, file size and
@@ -24,8 +26,8 @@ would make RLIMIT_NPROC work too, but then nothing under a private home (e.g. a 
 /root/.pyenv) is reachable.
 
 What is NOT isolated: the sandbox reads what the grading user can read. Started by root, that is
-every file owned by root (measured: /etc/shadow is readable inside): pass private directories in
-`hide`, or grade as an ordinary user. The course, lib and its reference implementations are
+every file owned by root (measured: /etc/shadow is readable inside) but the masked home: pass
+other private directories in `hide`, or grade as an ordinary user. The course, lib and its reference implementations are
 readable; removing reference solutions is the job of the student release bundle, a later step.
 Scratch directories of other submissions are readable unless they lie under /tmp (hidden by the
 private /tmp) or in `hide`. The scratch directory lies on the real disk: RLIMIT_FSIZE caps each
@@ -179,6 +181,24 @@ def _absolute(path: Path | str, name: str) -> Path:
     return path.resolve()
 
 
+def _private_home_masks() -> list[str]:
+    """bwrap arguments that show a home directory closed to others (e.g. /root, mode 0700) as an empty
+    directory, except the parts this Python needs (its prefixes and sys.path entries), bound back
+    read-only; command() remounts it read-only after the other mounts. Started by root, the sandbox
+    could otherwise read it all (credentials included)."""
+    home = Path.home().resolve()
+    if not home.is_dir() or home.is_relative_to("/tmp") or home == Path("/") or home.stat().st_mode & 0o005:
+        return []  # open to others anyway, or under /tmp, which the sandbox replaces
+    wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
+    wanted |= {Path(entry) for entry in sys.path if entry}
+    needed = sorted({p.resolve() for p in wanted if p.resolve().is_relative_to(home) and p.resolve().exists()})
+    needed = [p for p in needed if p != home and not any(p != q and p.is_relative_to(q) for q in needed)]
+    masks = ["--tmpfs", str(home)]
+    for path in needed:
+        masks += ["--ro-bind", str(path), str(path)]
+    return masks
+
+
 def command(
     argv: Sequence[str],
     scratch: Path,
@@ -197,18 +217,22 @@ def command(
     if not argv:
         raise ValueError("argv must name a command, got an empty list")
     scratch = _absolute(scratch, "scratch")
-    line = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
-    line += ["--bind", str(scratch), str(scratch)]
+    mib = 2**20
+    line = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+    home = _private_home_masks()
+    line += home
+    line += ["--size", str(limits.file_mb * mib), "--tmpfs", "/tmp", "--bind", str(scratch), str(scratch)]
     for path in hide:
         path = _absolute(path, "each hidden path")
-        line += ["--tmpfs", str(path), "--remount-ro", str(path)]
+        line += ["--size", str(mib), "--tmpfs", str(path), "--remount-ro", str(path)]
+    if home:  # last: scratch or a hidden path may lie under it
+        line += ["--remount-ro", home[1]]
     line += ["--unshare-user", "--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID)]
     line += ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     line += ["--hostname", "sandbox", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     line += ["--chdir", str(scratch), "--clearenv"]
     for key, value in env_for(scratch, env).items():
         line += ["--setenv", key, value]
-    mib = 2**20
     line += ["--", PRLIMIT, f"--as={limits.memory_mb * mib}", f"--cpu={int(limits.cpu_seconds)}"]
     line += [f"--fsize={limits.file_mb * mib}", f"--nproc={limits.max_processes}", "--core=0", "--"]
     return line + [str(a) for a in argv]
