@@ -225,3 +225,16 @@ def test_private_tmp_is_capped(tmp_path):
     code = "for i in range(3):\n    open(f'/tmp/f{i}', 'wb').write(b'x' * (2**20 - 4096))"
     result = py(code, tmp_path, Limits(file_mb=2, wall_seconds=20))
     assert "No space left on device" in result.stderr  # each file is below file_mb, their sum is not
+
+
+@needs_sandbox
+def test_cgroups_are_removed_and_stale_ones_swept(tmp_path):
+    base = sandbox._pids_root()
+    if os.geteuid() != 0 or base is None:
+        pytest.skip("pids cgroups are used only when the grader is root")
+    dead = 2**22 + 1  # above pid_max's largest value: no such process
+    stale = base / f"{sandbox.CGROUP_PREFIX}{dead}-0"
+    stale.mkdir(exist_ok=True)
+    assert run(["true"], tmp_path).returncode == 0
+    assert not stale.exists()
+    assert not list(base.glob(f"{sandbox.CGROUP_PREFIX}{os.getpid()}-*"))

@@ -64,6 +64,7 @@ INSTALL_HINT = (
     "install bubblewrap (`apt-get install bubblewrap` on Debian/Ubuntu), or grade inside a Docker/podman "
     "container instead"
 )
+CGROUP_PREFIX = "course-sandbox-"  # as root: one pids cgroup per sandbox, named PREFIX<grader pid>-<n>
 STDOUT_CAP = 64 * 2**20  # bytes of stdout that run() keeps; the rest is read and dropped
 
 
@@ -245,9 +246,19 @@ class _PidsCgroup:
         base = _pids_root()
         if base is None:
             raise SandboxError(available() or "no writable pids cgroup")
-        self.path = base / f"course-sandbox-{os.getpid()}-{next(_counter)}"
+        self._sweep(base)
+        self.path = base / f"{CGROUP_PREFIX}{os.getpid()}-{next(_counter)}"
         self.path.mkdir()
         (self.path / "pids.max").write_text(str(max_pids))
+
+    @staticmethod
+    def _sweep(base: Path) -> None:
+        """Remove the empty cgroups left by graders that died before cleaning up (killed, say)."""
+        for stale in base.glob(f"{CGROUP_PREFIX}*-*"):
+            owner = stale.name[len(CGROUP_PREFIX) :].split("-")[0]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                with contextlib.suppress(OSError):
+                    stale.rmdir()  # fails while processes are still inside
 
     def wrap(self, argv: list[str]) -> list[str]:
         """argv started inside the cgroup: a shell moves itself in, then becomes argv."""
