@@ -1,0 +1,270 @@
+"""Grade a submission with the checks on the grader's side and the student's code in a sandbox.
+
+`grade_sandboxed(submission)` reads the student's notebook, finds each exercise by its nbgrader
+grade_id (or, when the metadata is gone or duplicated, by the function or class it defines), and
+starts a worker (`lib.course.remote`) inside a bubblewrap sandbox (`lib.course.sandbox`). The
+worker runs the release's setup cells and the student's exercise cells, nothing else: the
+experiments between exercises are not needed for the points, and skipping them is what makes
+grading fast. Each check of the release (never the student's copy of it) then runs here, in the
+grader, on a proxy of the student's function: the comparison, the hints and the points are
+computed where the student's code cannot reach. A runaway or crashing exercise costs its own
+points: the worker is killed and a fresh one, with the exercise cells run again, grades the next.
+
+Written questions are reported as "manual" (to be graded by hand) or "unanswered".
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..paths import ROOT
+from .grade import ExerciseGrade, GradeError, GradeReport, _checked_paths, _read_notebook, find_solution
+from .release import release_notebook
+from .remote import Channel, RemoteCrash, RemoteTimeout
+
+STUB_ANSWER = "YOUR ANSWER HERE"
+
+
+def _meta(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def _defined_names(source: str) -> set[str]:
+    """Top-level functions and classes a cell defines (empty if it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    return {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+
+
+def check_call(source: str) -> tuple[str, list[str]] | None:
+    """(check name, argument names) of a check cell `checks.NAME(ARG, ...)`, else None."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr):
+        return None
+    call = tree.body[0].value
+    ok = (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and isinstance(call.func.value, ast.Name)
+        and call.func.value.id == "checks"
+        and not call.keywords
+        and all(isinstance(a, ast.Name) for a in call.args)
+    )
+    return (call.func.attr, [a.id for a in call.args]) if ok else None
+
+
+@dataclass
+class Exercise:
+    """One solution cell of the release and the student's cell(s) answering it."""
+
+    grade_id: str
+    names: set[str]
+    sources: list[str] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class Plan:
+    setup: list[str]  # the release's code cells before the first exercise (imports, seeds)
+    steps: list  # Exercise, or a graded release cell (check or written question), in release order
+    notes: list[str]
+
+
+def plan(release, submitted) -> Plan:
+    """Match the submission's cells to the release's exercises and graded cells."""
+    sub_cells = [c for c in submitted.cells if c.cell_type == "code"]
+    by_id: dict[str, list] = {}
+    for c in sub_cells:
+        if _meta(c).get("grade_id"):
+            by_id.setdefault(_meta(c)["grade_id"], []).append(c)
+    release_ids = {_meta(c).get("grade_id") for c in release.cells}
+    notes = [
+        f"cell {gid!r} is not part of this notebook (pasted from another?): ignored"
+        for gid in by_id
+        if gid not in release_ids
+    ]
+    setup, steps, seen_exercise = [], [], False
+    for cell in release.cells:
+        meta = _meta(cell)
+        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+            seen_exercise = True
+            ex = Exercise(meta["grade_id"], _defined_names(cell.source))
+            matches = by_id.get(ex.grade_id, [])
+            if len(matches) > 1:
+                ex.note = f"{len(matches)} cells carry this exercise's id: graded the last one"
+            if not matches:  # metadata lost (a re-created notebook): match by what the cell defines
+                matches = [c for c in sub_cells if ex.names and ex.names <= _defined_names(c.source)]
+                if matches:
+                    ex.note = "found by the name it defines (the cell's exercise id was missing)"
+            ex.sources = [matches[-1].source] if matches else []
+            steps.append(ex)
+        elif meta.get("grade"):
+            steps.append(cell)
+        elif cell.cell_type == "code" and not seen_exercise:
+            setup.append(cell.source)
+    return Plan(setup, steps, notes)
+
+
+def _answer(submitted, grade_id: str) -> str:
+    for c in submitted.cells:
+        if _meta(c).get("grade_id") == grade_id:
+            return c.source
+    return ""
+
+
+class _Worker:
+    """A sandboxed worker with the setup and the exercise cells so far; restarted when it dies."""
+
+    def __init__(self, scratch: Path, sandboxed: bool, timeout: float):
+        self.scratch, self.sandboxed, self.timeout = scratch, sandboxed, timeout
+        self.box = self.proc = self.channel = None
+
+    def start(self, cells: list[str]) -> list[str]:
+        """Start a fresh worker and run `cells` in it; returns the errors of cells that failed."""
+        self.stop()
+        argv = [sys.executable, "-m", "lib.course.remote"]
+        if self.sandboxed:
+            from .sandbox import Limits, Sandbox
+
+            limits = Limits(memory_mb=3072, cpu_seconds=int(self.timeout * 20), wall_seconds=self.timeout * 40)
+            self.box = Sandbox(argv, self.scratch, limits, hide=[ROOT / "solutions"])
+            self.proc = self.box.__enter__()
+        else:
+            import subprocess
+
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.scratch)
+        self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
+        errors = []
+        for source in cells:
+            out = self.channel.run_cell(source, self.timeout)
+            if not out["ok"]:
+                errors.append(out["error"])
+        return errors
+
+    def stop(self) -> None:
+        if self.box is not None:
+            self.box.__exit__(None, None, None)
+        elif self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+        self.box = self.proc = self.channel = None
+
+
+def _run_check(channel: Channel, name: str, args: list[str], timeout: float) -> tuple[str, str]:
+    """Run the grader's own check `name` on proxies of the student's globals: (status, message)."""
+    from .. import checks
+    from ..checks import CheckFailed
+
+    check = getattr(checks, name, None)
+    if check is None:
+        return "error", f"no check named {name}"
+    channel.set_deadline(timeout)
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            check(*(channel.get(a) for a in args))
+    except CheckFailed as exc:
+        message = str(exc).split(": ", 1)[-1] if str(exc).startswith(f"{name}:") else str(exc)
+        return "failed", message
+    return "passed", ""
+
+
+def grade_sandboxed(
+    submission: Path | str,
+    assignment: str | None = None,
+    timeout: float = 60.0,
+    sandboxed: bool = True,
+    root: Path = ROOT,
+) -> GradeReport:
+    """Grade one submitted notebook: the student's code in a sandbox, the checks here.
+
+    timeout: seconds for each cell and each check (a runaway exercise is stopped and costs only
+    its own points). sandboxed: False runs the worker as a plain subprocess (for development
+    only; it gives no protection). Raises GradeError when the notebook cannot be matched or read.
+    """
+    submission, _ = _checked_paths(submission, None)
+    solution = find_solution(submission, assignment, root)
+    submitted = _read_notebook(submission)
+    release = release_notebook(nbformat.read(solution, as_version=4))
+    the_plan = plan(release, submitted)
+    exercises: list[ExerciseGrade] = []
+    with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
+        os.chmod(tmp, 0o777)  # the sandbox may run as an unprivileged user
+        worker = _Worker(Path(tmp), sandboxed, timeout)
+        cells = list(the_plan.setup)  # what a fresh worker must run to reach the current exercise
+        alive = False
+        crashed_cells: set[int] = set()
+        try:
+            for step in the_plan.steps:
+                if isinstance(step, Exercise):
+                    for src in step.sources:
+                        cells.append(src)
+                        if alive:
+                            try:
+                                worker.channel.run_cell(src, timeout)
+                            except (RemoteTimeout, RemoteCrash):
+                                crashed_cells.add(len(cells) - 1)
+                                alive = False
+                    continue
+                meta = _meta(step)
+                gid, points = meta["grade_id"], float(meta.get("points", 0))
+                if step.cell_type == "markdown" or meta.get("solution"):
+                    text = _answer(submitted, gid).strip()
+                    status = "unanswered" if not text or STUB_ANSWER in text else "manual"
+                    exercises.append(ExerciseGrade(gid, None, points, status, ""))
+                    continue
+                call = check_call(step.source)
+                if call is None:
+                    exercises.append(ExerciseGrade(gid, 0.0, points, "error", "check cell not gradable here"))
+                    continue
+                if not alive:
+                    try:
+                        worker.start([c for i, c in enumerate(cells) if i not in crashed_cells])
+                        alive = True
+                    except (RemoteTimeout, RemoteCrash) as exc:
+                        exercises.append(
+                            ExerciseGrade(gid, 0.0, points, "failed", f"the notebook's cells did not run: {exc}")
+                        )
+                        continue
+                try:
+                    status, message = _run_check(worker.channel, *call, timeout)
+                except RemoteTimeout:
+                    status, message = (
+                        "failed",
+                        f"stopped after the {timeout:g} s time limit: look for an endless loop or a very slow one",
+                    )
+                    alive = False
+                except RemoteCrash as exc:
+                    status, message = "failed", f"your code crashed the kernel during this check ({exc})"
+                    alive = False
+                except Exception as exc:  # the check itself met something it could not handle
+                    status, message = "failed", f"{type(exc).__name__}: {exc}"[:400]
+                exercises.append(ExerciseGrade(gid, points if status == "passed" else 0.0, points, status, message))
+                if not alive:
+                    worker.stop()
+        finally:
+            worker.stop()
+    return GradeReport(
+        submission=str(submission),
+        notebook=str(solution.relative_to(root)),
+        score=sum(e.score or 0 for e in exercises),
+        max_score=sum(e.max_score for e in exercises),
+        exercises=exercises,
+    )
+
+
+__all__ = ["grade_sandboxed", "plan", "check_call", "GradeError"]

@@ -1,0 +1,156 @@
+"""Sandboxed grading (lib.course.autograde): the checks run in the grader on proxies of the
+student's functions, the student's code in a bubblewrap sandbox. Each attack scores exactly what
+its honest part earns, and leaves the checkout and the environment as they were."""
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lib.course.autograde import check_call, grade_sandboxed
+from lib.course.sandbox import available
+from lib.paths import ROOT
+
+pytestmark = pytest.mark.skipif(
+    available() is not None and os.environ.get("CI") != "true", reason=f"no sandbox here: {available()}"
+)
+
+NB01 = ROOT / "solutions" / "01_linear_regression" / "linear_regression.ipynb"
+AUTO01 = 20  # automatic points of 01 (the written questions are graded by hand)
+
+
+def _tree_digest(*folders: Path) -> str:
+    h = hashlib.sha256()
+    for folder in folders:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file():
+                h.update(str(p).encode() + p.read_bytes())
+            elif p.is_dir():
+                h.update(str(p).encode())
+    return h.hexdigest()
+
+
+def _submission(tmp_path, edits: dict, notebook: Path = NB01, extra_cells=()) -> Path:
+    """The solution notebook with some exercise cells replaced ({grade_id: new source}) and extra
+    code cells appended after the first exercise, saved under the released file name."""
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in edits:
+            cell.source = edits[gid]
+    first = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution"))
+    for k, src in enumerate(extra_cells):
+        nb.cells.insert(first + 1 + k, nbformat.v4.new_code_cell(src))
+    path = tmp_path / notebook.name
+    nbformat.write(nb, path)
+    return path
+
+
+def _scores(report) -> dict:
+    return {e.grade_id: e.score for e in report.exercises if e.score is not None}
+
+
+STUB = "def {name}(*args, **kwargs):\n    raise NotImplementedError()\n"
+
+
+def test_check_cells_are_parsed_strictly():
+    assert check_call("checks.mse_loss(mse_loss)") == ("mse_loss", ["mse_loss"])
+    assert check_call("checks.mse_loss(mse_loss); print(1)") is None
+    assert check_call("checks.mse_loss(lambda *a: 0)") is None
+
+
+@pytest.mark.parametrize(
+    "notebook",
+    ["01_linear_regression/linear_regression.ipynb", "02_svm/svm.ipynb", "05_lenet/lenet.ipynb", "07_dqn/dqn.ipynb"],
+)
+def test_solutions_get_every_automatic_point(notebook):
+    # functions, a class subclassed by the check (02), a model with pluggable layers (05), a replay
+    # buffer class and functions that call back into the check's environment and network (07)
+    report = grade_sandboxed(ROOT / "solutions" / notebook)
+    auto = [e for e in report.exercises if e.status not in ("manual", "unanswered")]
+    assert auto and all(e.status == "passed" for e in auto), report.table()
+
+
+RELEASED = sorted(p.relative_to(ROOT / "assignments").as_posix() for p in (ROOT / "assignments").glob("*/*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", RELEASED)
+def test_released_stubs_score_zero(notebook, tmp_path):
+    report = grade_sandboxed(ROOT / "assignments" / notebook)
+    checks = [e for e in report.exercises if e.grade_id.startswith("check_")]
+    assert checks and report.score == 0, report.table()
+    assert all("not implemented yet" in e.message for e in checks), report.table()
+
+
+ATTACKS = {
+    # replacing the checks inside the kernel: the grader's checks are not there
+    "patched_checks": "import lib.checks, lib.checks.core\n"
+    "lib.checks.mse_loss = lambda fn: print('✓ mse_loss: all good')\n"
+    "lib.checks.core.Check.close = lambda *a, **k: None\n"
+    "checks = type('C', (), {'__getattr__': lambda self, n: (lambda *a: None)})()\n",
+    # NumPy's comparisons patched in the kernel: the comparisons happen in the grader
+    "patched_numpy": "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
+    "np.testing.assert_allclose = lambda *a, **k: None\n",
+    # an input transformer rewriting check cells: check cells are never run in the kernel
+    "input_transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n",
+    # writing into the course: read-only inside the sandbox
+    "write_lib": "import lib.checks, pathlib\n"
+    "try:\n    open(lib.checks.__file__, 'a').write('\\nmse_loss = lambda fn: None\\n')\nexcept OSError:\n    pass\n"
+    "try:\n    (pathlib.Path(lib.checks.__file__).parent / '__pycache__' / 'x.pyc').write_bytes(b'x')\n"
+    "except OSError:\n    pass\n",
+    # a .pth file in site-packages that would run code in every later Python
+    "pth_file": "import site\nfor d in site.getsitepackages():\n    try:\n"
+    "        open(d + '/evil.pth', 'w').write('import os\\n')\n    except OSError:\n        pass\n",
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_attacks_score_only_the_honest_part(attack, tmp_path):
+    # the attack sits in a cell of its own; the exercises are the released stubs except mse_loss
+    stubs = {gid: STUB.format(name=gid) for gid in ["mse_grad_loop", "mse_grad", "gradient_descent", "normal_equation"]}
+    before = _tree_digest(ROOT / "lib", Path(sys.prefix) / "lib")
+    sub = _submission(tmp_path, stubs, extra_cells=[ATTACKS[attack]])
+    scores = _scores(grade_sandboxed(sub))
+    assert _tree_digest(ROOT / "lib", Path(sys.prefix) / "lib") == before
+    for gid in stubs:
+        assert scores[f"check_{gid}"] == 0, (attack, gid)
+    assert scores["check_mse_loss"] == 2  # the honest part still counts
+
+
+def test_a_runaway_or_crashing_exercise_costs_only_its_own_points(tmp_path):
+    # (an exercise whose solution calls a broken one fails too: ridge_grad calling mse_grad)
+    edits = {
+        "mse_grad_loop": "def mse_grad_loop(*args):\n    while True:\n        pass\n",
+        "standardize": "import os\ndef standardize(*args):\n    os._exit(3)\n",
+    }
+    report = grade_sandboxed(_submission(tmp_path, edits), timeout=3)
+    by_id = {e.grade_id: e for e in report.exercises}
+    assert "time limit" in by_id["check_mse_grad_loop"].message
+    assert "crashed" in by_id["check_standardize"].message
+    assert report.score == AUTO01 - 4, report.table()  # every other exercise keeps its points
+
+
+def test_nothing_outlives_the_grading(tmp_path):
+    marker = f"sleep {os.getpid() % 1000 + 1000}"
+    spawn = f"import subprocess\nsubprocess.Popen({marker.split()!r}, start_new_session=True)\n"
+    grade_sandboxed(_submission(tmp_path, {}, extra_cells=[spawn]))
+    procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    assert marker not in procs
+
+
+def test_cells_are_found_without_metadata_and_foreign_cells_are_ignored(tmp_path):
+    nb = nbformat.read(NB01, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("solution") and cell.cell_type == "code":
+            cell.metadata = {}  # a notebook re-created by copy and paste
+    nb.cells.insert(3, nbformat.v4.new_code_cell("def svm_loss_naive(W, X, y, reg):\n    return 0.0, W\n"))
+    nb.cells[3].metadata["nbgrader"] = {"grade_id": "svm_loss_naive", "solution": True, "grade": False}
+    path = tmp_path / NB01.name
+    nbformat.write(nb, path)
+    report = grade_sandboxed(path)
+    assert report.score == AUTO01, report.table()
