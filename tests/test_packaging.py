@@ -119,10 +119,10 @@ def test_an_installed_copy_loads_data_and_fetches_into_a_per_user_cache(installe
 
 
 def test_students_do_not_install_the_instructor_tools():
-    """nbgrader (its JupyterLab menus) and nbval come only with the instructor extra."""
+    """nbgrader (its JupyterLab menus), nbval and Dask (batch grading) come only with the instructor extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     runtime = {_name(r) for r in project["dependencies"]}
     assert not runtime & {"nbgrader", "nbval", "pytest", "jupyterlab"}  # Colab keeps its own Jupyter
-    assert {_name(r) for r in project["optional-dependencies"]["instructor"]} == {"nbgrader", "nbval"}
+    assert {_name(r) for r in project["optional-dependencies"]["instructor"]} == {"nbgrader", "nbval", "dask"}
     makefile = (ROOT / "Makefile").read_text()
     assert '-e ".[lab,instructor,test]"' in makefile

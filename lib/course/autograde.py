@@ -197,10 +197,18 @@ def grade_sandboxed(
     only; it gives no protection). Raises GradeError when the notebook cannot be matched or read.
     """
     submission, _ = _checked_paths(submission, None)
+    if sandboxed:
+        from .sandbox import available
+
+        reason = available()
+        if reason is not None:
+            raise GradeError(f"cannot sandbox the submission: {reason}")
     solution = find_solution(submission, assignment, root)
     submitted = _read_notebook(submission)
     release = release_notebook(nbformat.read(solution, as_version=4))
     the_plan = plan(release, submitted)
+    notes = list(the_plan.notes)
+    notes += [f"{step.grade_id}: {step.note}" for step in the_plan.steps if isinstance(step, Exercise) and step.note]
     exercises: list[ExerciseGrade] = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         os.chmod(tmp, 0o777)  # the sandbox may run as an unprivileged user
@@ -216,9 +224,12 @@ def grade_sandboxed(
                         if alive:
                             try:
                                 worker.channel.run_cell(src, timeout)
-                            except (RemoteTimeout, RemoteCrash):
+                            except (RemoteTimeout, RemoteCrash) as exc:
                                 crashed_cells.add(len(cells) - 1)
                                 alive = False
+                                notes.append(
+                                    f"{step.grade_id}: running your cell stopped the kernel ({exc}); graded without it"
+                                )
                     continue
                 meta = _meta(step)
                 gid, points = meta["grade_id"], float(meta.get("points", 0))
@@ -233,8 +244,9 @@ def grade_sandboxed(
                     continue
                 if not alive:
                     try:
-                        worker.start([c for i, c in enumerate(cells) if i not in crashed_cells])
+                        errors = worker.start([c for i, c in enumerate(cells) if i not in crashed_cells])
                         alive = True
+                        notes += [f"a cell raised {e}" for e in errors if f"a cell raised {e}" not in notes]
                     except (RemoteTimeout, RemoteCrash) as exc:
                         exercises.append(
                             ExerciseGrade(gid, 0.0, points, "failed", f"the notebook's cells did not run: {exc}")
@@ -264,7 +276,26 @@ def grade_sandboxed(
         score=sum(e.score or 0 for e in exercises),
         max_score=sum(e.max_score for e in exercises),
         exercises=exercises,
+        notes=notes,
     )
 
 
-__all__ = ["grade_sandboxed", "plan", "check_call", "GradeError"]
+def main(argv: list[str] | None = None) -> int:
+    """`python -m lib.course.autograde SUBMISSION [ASSIGNMENT] [TIMEOUT]`: the report as JSON on
+    stdout (exit 0), or the GradeError's message on stderr (exit 2). Batch grading runs each
+    submission this way, in a fresh process: nothing of one grading (the global random state a
+    check compares, a cache) can reach the next, and Dask's own threads cannot disturb a check."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        report = grade_sandboxed(args[0], assignment=args[1] or None, timeout=float(args[2]))
+    except GradeError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(report.to_json())
+    return 0
+
+
+__all__ = ["grade_sandboxed", "plan", "check_call", "GradeError", "main"]
+
+if __name__ == "__main__":
+    sys.exit(main())

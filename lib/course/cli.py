@@ -5,7 +5,7 @@ course generate [ASSIGNMENT ...]   solutions/ -> assignments/ (student release)
 course check                       fail unless the release is exactly what generate makes
 course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
 course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
-course grade SUBMISSION            autograde a student's notebook with nbgrader
+course grade SUBMISSION|FOLDER...  grade notebooks, each in a sandbox; a class into a CSV gradebook
 course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
 course mutate [ASSIGNMENT ...]     mutation-test every graded check with mutmut (make mutation)
 """
@@ -69,9 +69,33 @@ def _execute(args) -> int:
 
 
 def _grade(args) -> int:
-    from .grade import grade
+    from pathlib import Path
 
-    report = grade(args.submission, assignment=args.assignment, timeout=args.timeout, output_dir=args.output)
+    paths = [Path(p) for p in args.submissions]
+    batch = len(paths) > 1 or any(p.is_dir() for p in paths) or args.workers or args.scheduler
+    if args.engine == "nbgrader":
+        if batch:
+            raise CourseError("--engine nbgrader grades one notebook at a time; the sandbox engine grades a class")
+        from .grade import grade
+
+        report = grade(paths[0], assignment=args.assignment, timeout=args.timeout, output_dir=args.output)
+    elif batch:
+        from .batch import grade_many
+
+        if not args.output:
+            raise CourseError("grading several submissions needs --output DIR (gradebook.csv and feedback/ go there)")
+        rows = grade_many(paths, args.output, workers=args.workers or 2, scheduler=args.scheduler, timeout=args.timeout)
+        errors = sum(r["status"] == "error" for r in rows)
+        print(f"\n{len(rows)} notebooks graded ({errors} errors): {Path(args.output) / 'gradebook.csv'}")
+        return 0
+    else:
+        from .autograde import grade_sandboxed
+
+        report = grade_sandboxed(paths[0], assignment=args.assignment, timeout=args.timeout)
+        if args.output:
+            out = Path(args.output)
+            out.mkdir(parents=True, exist_ok=True)
+            (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     print(report.to_json() if args.json else report.table())
     return 0
 
@@ -155,11 +179,30 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="regenerate the release, execute every solution notebook, print a summary")
     p.add_argument("assignments", nargs="*", help="only these (default: the whole course)")
     p.set_defaults(func=_run)
-    p = sub.add_parser("grade", help="autograde a submitted notebook (the file is only read)")
-    p.add_argument("submission", help="the student's .ipynb")
+    p = sub.add_parser(
+        "grade", help="grade submitted notebooks, each in a sandbox (a file, several, or a class folder)"
+    )
+    p.add_argument(
+        "submissions",
+        nargs="+",
+        help="a student's .ipynb, several, or a folder laid out as submitted/<student>/<assignment>/",
+    )
     p.add_argument("--assignment", help="folder under solutions/ (default: found from the file name)")
-    p.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
-    p.add_argument("--output", help="folder for the graded notebook and report.json (never the submission's folder)")
+    p.add_argument("--timeout", type=int, default=60, help="seconds per cell and per check (default 60)")
+    p.add_argument(
+        "--output",
+        help="folder for the results: report.json (one notebook) or gradebook.csv, feedback/ and cache/ (a class); "
+        "never a student's folder",
+    )
+    p.add_argument("--workers", type=int, help="Dask worker processes of the local cluster (default 2)")
+    p.add_argument("--scheduler", help="address of a Dask scheduler to spread the grading over (tcp://host:8786)")
+    p.add_argument(
+        "--engine",
+        choices=["sandbox", "nbgrader"],
+        default="sandbox",
+        help="sandbox (default): checks in the grader, the student's code in bubblewrap; nbgrader: nbgrader's "
+        "autograde of one notebook with outputs, WITHOUT a sandbox (only for notebooks you trust)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_grade)
     p = sub.add_parser("fetch", help="download a dataset into datasets/, checked by SHA-256")

@@ -55,6 +55,7 @@ class GradeReport:
     score: float
     max_score: float
     exercises: list[ExerciseGrade] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the grader noticed (pasted cells, cells found by name)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -71,8 +72,8 @@ class GradeReport:
             detail = f": {e.message}" if e.message else ""
             lines.append(f"{e.grade_id:<{width}}  {pts:>4} / {e.max_score:<3g}  {e.status}{detail}")
         manual = sum(e.max_score for e in self.exercises if e.status == "manual")
+        lines += [""] + [f"note: {n}" for n in self.notes]
         lines += [
-            "",
             f"total: {self.score:g} / {self.max_score:g}"
             + (f" (plus up to {manual:g} points graded by hand)" if manual else ""),
         ]
