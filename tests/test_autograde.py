@@ -34,17 +34,18 @@ def _tree_digest(*folders: Path) -> str:
     return h.hexdigest()
 
 
-def _submission(tmp_path, edits: dict, notebook: Path = NB01, extra_cells=()) -> Path:
-    """The solution notebook with some exercise cells replaced ({grade_id: new source}) and extra
-    code cells appended after the first exercise, saved under the released file name."""
+def _submission(tmp_path, edits: dict, notebook: Path = NB01, attack: str = "") -> Path:
+    """The solution notebook with some exercise cells replaced ({grade_id: new source}) and `attack`
+    run at the top of the first exercise cell (mse_loss), where a student can write anything;
+    saved under the released file name."""
     nb = nbformat.read(notebook, as_version=4)
+    first = True
     for cell in nb.cells:
-        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if gid in edits:
-            cell.source = edits[gid]
-    first = next(i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution"))
-    for k, src in enumerate(extra_cells):
-        nb.cells.insert(first + 1 + k, nbformat.v4.new_code_cell(src))
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") in edits:
+            cell.source = edits[meta["grade_id"]]
+        if meta.get("solution") and cell.cell_type == "code" and first:
+            cell.source, first = attack + "\n" + cell.source, False
     path = tmp_path / notebook.name
     nbformat.write(nb, path)
     return path
@@ -63,27 +64,27 @@ def test_check_cells_are_parsed_strictly():
     assert check_call("checks.mse_loss(lambda *a: 0)") is None
 
 
-@pytest.mark.parametrize(
-    "notebook",
-    ["01_linear_regression/linear_regression.ipynb", "02_svm/svm.ipynb", "05_lenet/lenet.ipynb", "07_dqn/dqn.ipynb"],
-)
-def test_solutions_get_every_automatic_point(notebook):
-    # functions, a class subclassed by the check (02), a model with pluggable layers (05), a replay
-    # buffer class and functions that call back into the check's environment and network (07)
-    report = grade_sandboxed(ROOT / "solutions" / notebook)
-    auto = [e for e in report.exercises if e.status not in ("manual", "unanswered")]
-    assert auto and all(e.status == "passed" for e in auto), report.table()
-
-
 RELEASED = sorted(p.relative_to(ROOT / "assignments").as_posix() for p in (ROOT / "assignments").glob("*/*.ipynb"))
 
 
-@pytest.mark.parametrize("notebook", RELEASED)
-def test_released_stubs_score_zero(notebook, tmp_path):
-    report = grade_sandboxed(ROOT / "assignments" / notebook)
-    checks = [e for e in report.exercises if e.grade_id.startswith("check_")]
-    assert checks and report.score == 0, report.table()
-    assert all("not implemented yet" in e.message for e in checks), report.table()
+# Two classes, so that pytest-xdist (--dist loadscope) runs them on both workers.
+class TestSolutions:
+    @pytest.mark.parametrize("notebook", RELEASED)
+    def test_solutions_get_every_automatic_point(self, notebook):
+        # among them: a class the check subclasses (02), a model with pluggable layers (05), a replay
+        # buffer class and functions that call back into the check's environment and network (07)
+        report = grade_sandboxed(ROOT / "solutions" / notebook)
+        auto = [e for e in report.exercises if e.status not in ("manual", "unanswered")]
+        assert auto and all(e.status == "passed" for e in auto), report.table()
+
+
+class TestStubs:
+    @pytest.mark.parametrize("notebook", RELEASED)
+    def test_released_stubs_score_zero(self, notebook):
+        report = grade_sandboxed(ROOT / "assignments" / notebook)
+        checks = [e for e in report.exercises if e.grade_id.startswith("check_")]
+        assert checks and report.score == 0, report.table()
+        assert all("not implemented yet" in e.message for e in checks), report.table()
 
 
 ATTACKS = {
@@ -96,7 +97,10 @@ ATTACKS = {
     "patched_numpy": "import numpy as np\nnp.allclose = lambda *a, **k: True\n"
     "np.testing.assert_allclose = lambda *a, **k: None\n",
     # an input transformer rewriting check cells: check cells are never run in the kernel
-    "input_transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n",
+    "input_transformer": "%config Application.log_level = 'ERROR'\n"
+    "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n",
+    # the grader's own pip: read-only and without network inside
+    "pip_install": "!pip install --quiet --no-index --no-deps numpy==1.24.0\n",
     # writing into the course: read-only inside the sandbox
     "write_lib": "import lib.checks, pathlib\n"
     "try:\n    open(lib.checks.__file__, 'a').write('\\nmse_loss = lambda fn: None\\n')\nexcept OSError:\n    pass\n"
@@ -110,12 +114,13 @@ ATTACKS = {
 
 @pytest.mark.parametrize("attack", ATTACKS)
 def test_attacks_score_only_the_honest_part(attack, tmp_path):
-    # the attack sits in a cell of its own; the exercises are the released stubs except mse_loss
+    # the attack runs in the mse_loss cell; the other exercises are stubs
     stubs = {gid: STUB.format(name=gid) for gid in ["mse_grad_loop", "mse_grad", "gradient_descent", "normal_equation"]}
-    before = _tree_digest(ROOT / "lib", Path(sys.prefix) / "lib")
-    sub = _submission(tmp_path, stubs, extra_cells=[ATTACKS[attack]])
+    watched = [ROOT / "lib", ROOT / "solutions", ROOT / "assignments", Path(sys.prefix) / "lib"]
+    before = _tree_digest(*watched)
+    sub = _submission(tmp_path, stubs, attack=ATTACKS[attack])
     scores = _scores(grade_sandboxed(sub))
-    assert _tree_digest(ROOT / "lib", Path(sys.prefix) / "lib") == before
+    assert _tree_digest(*watched) == before
     for gid in stubs:
         assert scores[f"check_{gid}"] == 0, (attack, gid)
     assert scores["check_mse_loss"] == 2  # the honest part still counts
@@ -137,7 +142,7 @@ def test_a_runaway_or_crashing_exercise_costs_only_its_own_points(tmp_path):
 def test_nothing_outlives_the_grading(tmp_path):
     marker = f"sleep {os.getpid() % 1000 + 1000}"
     spawn = f"import subprocess\nsubprocess.Popen({marker.split()!r}, start_new_session=True)\n"
-    grade_sandboxed(_submission(tmp_path, {}, extra_cells=[spawn]))
+    grade_sandboxed(_submission(tmp_path, {}, attack=spawn))
     procs = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
     assert marker not in procs
 

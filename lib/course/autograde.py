@@ -3,12 +3,13 @@
 `grade_sandboxed(submission)` reads the student's notebook, finds each exercise by its nbgrader
 grade_id (or, when the metadata is gone or duplicated, by the function or class it defines), and
 starts a worker (`lib.course.remote`) inside a bubblewrap sandbox (`lib.course.sandbox`). The
-worker runs the release's setup cells and the student's exercise cells, nothing else: the
-experiments between exercises are not needed for the points, and skipping them is what makes
-grading fast. Each check of the release (never the student's copy of it) then runs here, in the
-grader, on a proxy of the student's function: the comparison, the hints and the points are
-computed where the student's code cannot reach. A runaway or crashing exercise costs its own
-points: the worker is killed and a fresh one, with the exercise cells run again, grades the next.
+worker runs the student's exercise cells and, of the release's setup cells, only the statements
+they need (the imports and constants their code refers to), nothing else: the experiments
+between exercises are not needed for the points, and skipping them is what makes grading fast.
+Each check of the release (never the student's copy of it) then runs here, in the grader, on a
+proxy of the student's function: the comparison, the hints and the points are computed where the
+student's code cannot reach. A runaway or crashing exercise costs its own points: the worker is
+killed and a fresh one, with the exercise cells run again, grades the next.
 
 Written questions are reported as "manual" (to be graded by hand) or "unanswered".
 """
@@ -18,24 +19,64 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import os
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from ..paths import ROOT
-from .grade import ExerciseGrade, GradeError, GradeReport, _checked_paths, _read_notebook, find_solution
-from .release import release_notebook
 from .remote import Channel, RemoteCrash, RemoteTimeout
+from .report import ExerciseGrade, GradeError, GradeReport, checked_paths, find_solution
 
 STUB_ANSWER = "YOUR ANSWER HERE"
 
 
+@dataclass
+class Cell:
+    """A notebook cell as plain data (read with json: nbformat's schema validation alone takes
+    over a second to import, a fixed cost of every grading)."""
+
+    cell_type: str
+    source: str
+    metadata: dict
+
+
+def read_cells(path: Path) -> list[Cell]:
+    """The cells of the notebook at path; GradeError if it is not a readable notebook."""
+    try:
+        nb = json.loads(Path(path).read_text(encoding="utf-8"))
+        return [
+            Cell(
+                str(c.get("cell_type", "")),
+                "".join(c["source"]) if isinstance(c.get("source"), list) else str(c.get("source", "")),
+                c.get("metadata") if isinstance(c.get("metadata"), dict) else {},
+            )
+            for c in nb["cells"]
+            if isinstance(c, dict)
+        ]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise GradeError(f"{Path(path).name} is not a readable notebook: {exc}") from exc
+
+
+def release_cells(solution: Path, root: Path = ROOT) -> list[Cell]:
+    """The release of a solution notebook: assignments/ holds it (`course check` keeps it exact);
+    made with nbgrader only where it is missing."""
+    released = root / "assignments" / solution.parent.name / solution.name
+    if released.is_file():
+        return read_cells(released)
+    import nbformat
+
+    from .release import release_notebook
+
+    nb = release_notebook(nbformat.read(solution, as_version=4))
+    return [Cell(c.cell_type, c.source, dict(c.metadata)) for c in nb.cells]
+
+
 def _meta(cell) -> dict:
-    return cell.get("metadata", {}).get("nbgrader", {})
+    meta = cell.metadata.get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
 
 
 def _defined_names(source: str) -> set[str]:
@@ -86,19 +127,19 @@ class Plan:
 
 def plan(release, submitted) -> Plan:
     """Match the submission's cells to the release's exercises and graded cells."""
-    sub_cells = [c for c in submitted.cells if c.cell_type == "code"]
+    sub_cells = [c for c in submitted if c.cell_type == "code"]
     by_id: dict[str, list] = {}
     for c in sub_cells:
         if _meta(c).get("grade_id"):
             by_id.setdefault(_meta(c)["grade_id"], []).append(c)
-    release_ids = {_meta(c).get("grade_id") for c in release.cells}
+    release_ids = {_meta(c).get("grade_id") for c in release}
     notes = [
         f"cell {gid!r} is not part of this notebook (pasted from another?): ignored"
         for gid in by_id
         if gid not in release_ids
     ]
     setup, steps, seen_exercise = [], [], False
-    for cell in release.cells:
+    for cell in release:
         meta = _meta(cell)
         if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
             seen_exercise = True
@@ -116,11 +157,53 @@ def plan(release, submitted) -> Plan:
             steps.append(cell)
         elif cell.cell_type == "code" and not seen_exercise:
             setup.append(cell.source)
-    return Plan(setup, steps, notes)
+    exercise_code = [src for step in steps if isinstance(step, Exercise) for src in step.sources]
+    return Plan(needed_setup(setup, exercise_code), steps, notes)
+
+
+def _bound(stmt) -> set[str]:
+    """Names a top-level statement binds."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in stmt.names}
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {stmt.name}
+    targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
+    return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _used(tree) -> set[str]:
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def needed_setup(setup: list[str], code: list[str]) -> list[str]:
+    """The statements of the setup cells that `code` needs: those binding a name it uses, and so
+    on for the names they use (an import, a constant, a helper). The rest (plots, data loading,
+    the install cell) is skipped. A setup cell that is not plain Python is kept whole."""
+    used: set[str] = set()
+    for src in code:
+        with contextlib.suppress(SyntaxError):
+            used |= _used(ast.parse(src))
+    stmts = []  # (source, bound names, used names), in order
+    for src in setup:
+        try:
+            tree = ast.parse(src)
+        except SyntaxError:
+            stmts.append((src, {"*"}, set()))
+            continue
+        stmts += [(ast.get_source_segment(src, st), _bound(st), _used(st)) for st in tree.body]
+    keep = [False] * len(stmts)
+    changed = True
+    while changed:
+        changed = False
+        for i, (_, bound, uses) in enumerate(stmts):
+            if not keep[i] and ("*" in bound or bound & used):
+                keep[i], changed = True, True
+                used |= uses
+    return [src for (src, _, _), k in zip(stmts, keep) if k]
 
 
 def _answer(submitted, grade_id: str) -> str:
-    for c in submitted.cells:
+    for c in submitted:
         if _meta(c).get("grade_id") == grade_id:
             return c.source
     return ""
@@ -196,7 +279,7 @@ def grade_sandboxed(
     its own points). sandboxed: False runs the worker as a plain subprocess (for development
     only; it gives no protection). Raises GradeError when the notebook cannot be matched or read.
     """
-    submission, _ = _checked_paths(submission, None)
+    submission, _ = checked_paths(submission, None)
     if sandboxed:
         from .sandbox import available
 
@@ -204,8 +287,8 @@ def grade_sandboxed(
         if reason is not None:
             raise GradeError(f"cannot sandbox the submission: {reason}")
     solution = find_solution(submission, assignment, root)
-    submitted = _read_notebook(submission)
-    release = release_notebook(nbformat.read(solution, as_version=4))
+    submitted = read_cells(submission)
+    release = release_cells(solution, root)
     the_plan = plan(release, submitted)
     notes = list(the_plan.notes)
     notes += [f"{step.grade_id}: {step.note}" for step in the_plan.steps if isinstance(step, Exercise) and step.note]

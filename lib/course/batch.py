@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..paths import ROOT
-from .grade import GradeError
+from .report import GradeError
 
 ENGINE = "sandbox-1"  # part of the cache key: bump when grading changes in a way the key does not see
 
@@ -77,7 +77,7 @@ def _checks_digest() -> str:
 
 def cache_key(sub: Submission, checks_digest: str) -> str:
     """SHA-256 of the submission's bytes, its solution notebook and the checks' code."""
-    from .grade import find_solution
+    from .report import find_solution
 
     h = hashlib.sha256(checks_digest.encode())
     h.update(sub.path.read_bytes())

@@ -406,14 +406,27 @@ class Peer:
         return header
 
     def _exec(self, source: str) -> dict:
-        """Run one notebook cell in the namespace (IPython syntax: magics, `!` commands)."""
-        from IPython.core.interactiveshell import InteractiveShell
-
-        shell = InteractiveShell.instance(user_ns=self.namespace)
+        """Run one notebook cell in the namespace: plain Python, or through IPython when the cell
+        uses its syntax (magics, `!` commands); IPython is imported only then."""
         stdout = io.StringIO()
+        self.cells_run = getattr(self, "cells_run", 0) + 1
+        error = None
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stdout):
-            result = shell.run_cell(source, store_history=False)
-        error = result.error_before_exec or result.error_in_exec
+            try:
+                code = compile(source, f"<cell {self.cells_run}>", "exec")
+            except SyntaxError:
+                code = None
+            if code is None:
+                from IPython.core.interactiveshell import InteractiveShell
+
+                shell = InteractiveShell.instance(user_ns=self.namespace, colors="NoColor")
+                result = shell.run_cell(source, store_history=False)
+                error = result.error_before_exec or result.error_in_exec
+            else:
+                try:
+                    exec(code, self.namespace)
+                except BaseException as exc:  # the student's cell may raise anything, even SystemExit
+                    error = exc
         return {
             "ok": error is None,
             "error": f"{type(error).__name__}: {error}" if error else "",
