@@ -260,7 +260,8 @@ def _equal(a, b) -> bool:
 
 
 def _global_rng_state():
-    return np.random.get_state()[1].tobytes() + repr(random.getstate()).encode()
+    """NumPy's and Python's global generator states, cheap to take and to compare with ==."""
+    return np.random.get_state()[1].tobytes(), random.getstate()
 
 
 # -- the two ends ------------------------------------------------------------------------------
@@ -535,17 +536,21 @@ class RemoteObject:
     def _signature(self):
         import inspect
 
+        if "_sig" in self.__dict__:  # asked once: checks look it up on every call
+            return self.__dict__["_sig"]
         msg, bufs = self._peer.request({"op": "signature", "target": self._ref}, [])
         params = self._peer.answer_value(msg, bufs)
         try:
-            return inspect.Signature(
+            sig = inspect.Signature(
                 [
                     inspect.Parameter(n, inspect._ParameterKind(k), default=None if d else inspect.Parameter.empty)
                     for n, k, d in params
                 ]
             )
         except (TypeError, ValueError):
-            return None
+            sig = None
+        self.__dict__["_sig"] = sig
+        return sig
 
     def __setattr__(self, name: str, value):
         peer, out = self._peer, []
