@@ -7,15 +7,18 @@ A notebook hands its experiments the student's function through `student_or_refe
 While the exercise is still the released stub (it raises `NotImplementedError`), the first call
 prints one line and uses `lib`'s reference instead, so the rest of the notebook still runs. Any
 other error in the student's code is the student's to see: it is raised as it is. Where `lib`
-holds no reference (a student bundle before the exercise is due), the message says which
-exercise to finish first.
+holds no reference (a student bundle before the exercise is due: its lib/checks/_bundle.json
+lists the references it removed), `NotFinished` says which exercise to finish first.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import json
 from collections.abc import Callable
+
+from .expected import BUNDLE_MARKER
 
 __all__ = ["student_or_reference", "NotFinished"]
 
@@ -27,11 +30,26 @@ class NotFinished(RuntimeError):
         return [f"\x1b[31m✗ {self}\x1b[0m"]
 
 
+@functools.cache
+def _removed() -> dict[str, str]:
+    """{dotted path of a removed reference: its exercise (assignment)}; empty outside a bundle."""
+    if not BUNDLE_MARKER.is_file():
+        return {}
+    return dict(json.loads(BUNDLE_MARKER.read_text(encoding="utf-8")).get("removed", {}))
+
+
 def _reference(module: str, name: str) -> Callable:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        raise NotFinished(f"finish the exercise `{name}` above first: the experiments below run your code.") from None
+    """lib's module.name; NotFinished when it is absent or, in a bundle, only a stub."""
+    exercise = _removed().get(f"{module}.{name}")
+    if exercise is None:
+        try:
+            return getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            exercise = f"`{name}`"
+    raise NotFinished(
+        f"finish the exercise {exercise} above first: the experiments below run your code, and this release "
+        f"holds no reference solution for it."
+    )
 
 
 def student_or_reference(fn: Callable, module: str, name: str | None = None) -> Callable:

@@ -120,8 +120,10 @@ def _reg_mistakes(ref_fn, W, X, y, reg, loss, dW):
     return loss_m, dW_m
 
 
+@answer
 def _svm_without_correct_column(W, X, y, reg):
-    """The SVM gradient when the -x_i terms of the correct-class column are forgotten."""
+    """The SVM gradient when the -x_i terms of the correct-class column are forgotten (a recipe:
+    one line away from the answer, so a student bundle ships its values, not its code)."""
     N = X.shape[0]
     scores = X @ W
     margins = scores - scores[np.arange(N), y][:, None] + 1.0

@@ -870,7 +870,8 @@ def double_q_learning_update(fn) -> None:
             )
             first = changed[0]
             picks.append(first)
-            E1, E2, delta_ref = _double_updated(Q1, Q2, args, first)
+            # both tables' answers, asked whichever the student updated: recorded ones then fit every coin
+            E1, E2, delta_ref = {pick: _double_updated(Q1, Q2, args, pick) for pick in (True, False)}[first]
             mine, other = (Q1, Q2) if first else (Q2, Q1)
             name, other_name = ("Q1", "Q2") if first else ("Q2", "Q1")
 

@@ -108,7 +108,9 @@ def expected_release(assignment: str, root: Path = ROOT) -> dict[str, str]:
 
 
 def generate(assignments: list[str] | None = None, root: Path = ROOT, force: bool = False) -> list[Path]:
-    """Write assignments/<name>/ from solutions/<name>/ for each name (all when None).
+    """Write assignments/<name>/ from solutions/<name>/ for each name (all when None), and, for
+    this checkout's lib, record the expected values its checks replay in a student bundle
+    (lib/checks/answers/<name>.npz, `lib.course.bundle.save_answers`).
 
     Stale files in those release folders are removed. Nothing is lost silently: unless force,
     ReleaseError names every notebook that changed since generate wrote it (a student's work, a
@@ -129,6 +131,10 @@ def generate(assignments: list[str] | None = None, root: Path = ROOT, force: boo
                 "`course generate --force`."
             )
     written = []
+    if Path(root).resolve() == ROOT.resolve():  # answers belong to this lib, not to a scratch copy's
+        from .bundle import save_answers
+
+        written += save_answers(names)
     for name in names:
         files = releases[name]
         target = assignments_dir / name
@@ -301,9 +307,15 @@ def check(root: Path = ROOT) -> list[str]:
 
     First the metadata (`metadata_problems`); only when it is valid, the release files
     (`sync_problems`: stale or missing, with a short diff) and solution text in assignments/
-    (`leak_problems`).
+    (`leak_problems`), and, for this checkout, recorded answers made from another version of lib
+    (`lib.course.bundle.answers_problems`: run `course generate`).
     """
     problems = metadata_problems(root)
     if problems:
         return problems
-    return sync_problems(root) + leak_problems(root)
+    problems = sync_problems(root) + leak_problems(root)
+    if Path(root).resolve() == ROOT.resolve():
+        from .bundle import answers_problems
+
+        problems += answers_problems(assignment_names(root))
+    return problems
