@@ -56,16 +56,19 @@ class BundleError(CourseError):
 
 
 # -- recording ---------------------------------------------------------------------------------
-def fingerprint(lib_dir: Path = LIB) -> str:
-    """SHA-256 of every .py file of lib outside lib/course (paths and bytes): the checks, their
-    references and whatever the references call. Recorded answers carry the fingerprint of the
-    lib that made them; any change there makes them stale (`answers_problems`)."""
+def fingerprint(assignment: str, lib_dir: Path = LIB) -> str:
+    """SHA-256 of what an assignment's recorded answers depend on most directly: the checks
+    (lib/checks/*.py) and the modules holding the assignment's references. An edit elsewhere in
+    lib (a plot helper, the agent) does not make every answers file stale; one that does change
+    an answer is caught by tests/test_bundle.py, which runs every check on recorded answers."""
+    files = {p for p in (lib_dir / "checks").glob("*.py")}
+    for e in REFERENCES.values():
+        if e.assignment == assignment:
+            files |= {_module_file(lib_dir, _split(o)[0]) for o in e.objects}
+    files = {f for f in files if f.is_file()}  # a module that is not there counts as empty
     h = hashlib.sha256()
-    for path in sorted(lib_dir.rglob("*.py")):
-        rel = path.relative_to(lib_dir)
-        if rel.parts[0] == "course" or "__pycache__" in rel.parts:
-            continue
-        h.update(rel.as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(files):
+        h.update(path.relative_to(lib_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
@@ -106,21 +109,21 @@ def save_answers(assignments: list[str], answers_dir: Path = ANSWERS_DIR) -> lis
 
     Called by `course generate`. Each file carries the lib fingerprint it was made from.
     """
-    current = fingerprint()
     written = []
     for assignment in assignments:
         if not any(e.assignment == assignment for e in REFERENCES.values()):
             continue
         path = answers_path(assignment, answers_dir)
-        write_answers(path, record(assignment), {"assignment": assignment, "fingerprint": current})
+        meta = {"assignment": assignment, "fingerprint": fingerprint(assignment)}
+        write_answers(path, record(assignment), meta)
         written.append(path)
     return written
 
 
 def answers_problems(assignments: list[str], answers_dir: Path = ANSWERS_DIR) -> list[str]:
     """One message per assignment whose saved answers are missing, unreadable or made from another
-    lib than this one (`fingerprint`); empty when all are current. Cheap: nothing is re-run."""
-    current, problems = fingerprint(), []
+    version of its checks or references (`fingerprint`); empty when all are current. Cheap: nothing is re-run."""
+    problems = []
     for assignment in assignments:
         if not any(e.assignment == assignment for e in REFERENCES.values()):
             continue
@@ -134,7 +137,7 @@ def answers_problems(assignments: list[str], answers_dir: Path = ANSWERS_DIR) ->
         except (ValueError, OSError, KeyError) as exc:
             problems.append(f"{rel} is unreadable ({exc}): run `course generate {assignment}`")
             continue
-        if meta.get("fingerprint") != current:
+        if meta.get("fingerprint") != fingerprint(assignment):
             problems.append(f"{rel} was recorded from another version of lib: run `course generate {assignment}`")
     return problems
 
