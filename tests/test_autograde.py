@@ -4,6 +4,7 @@ its honest part earns, and leaves the checkout and the environment as they were.
 
 import hashlib
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -159,3 +160,46 @@ def test_cells_are_found_without_metadata_and_foreign_cells_are_ignored(tmp_path
     nbformat.write(nb, path)
     report = grade_sandboxed(path)
     assert report.score == AUTO01, report.table()
+
+
+def test_the_graders_objects_hand_back_data_only(tmp_path):
+    # red-team finding: big ints made the grader's spy return an object array, which crossed as a
+    # handle whose methods (fill, tofile) wrote a .pth file outside the sandbox as the grader
+    escaped = tmp_path / "ESCAPED.pth"
+    attack = (
+        "import numpy as np\n"
+        "def gradient_descent(X, y, learning_rate, num_iters, grad_fn=None, W0=None, b0=0.0):\n"
+        "    g, _ = grad_fn(np.zeros(X.shape[1]), 0.0, X, [2**70] * len(y))\n"
+        "    g.fill('import os')\n"
+        f"    g.tofile({str(escaped)!r}, sep='\\n', format='%s')\n"
+    )
+    report = grade_sandboxed(_submission(tmp_path, {"gradient_descent": attack}))
+    assert not escaped.exists()
+    assert _scores(report)["check_gradient_descent"] == 0
+    assert "not data" in {e.grade_id: e for e in report.exercises}["check_gradient_descent"].message
+
+
+def test_a_forged_answer_and_a_busy_worker_cost_only_that_exercise(tmp_path):
+    # red-team finding: the student's function forges the worker's answer, then keeps the worker
+    # busy, so the next (honest) cell timed out; it now runs again in a fresh worker
+    forge = (
+        "import gc, time\n"
+        "def mse_grad_loop(*args):\n"
+        "    peer = [o for o in gc.get_objects() if type(o).__name__ == 'Peer'][0]\n"
+        "    peer.send({'op': 'raise', 'type': 'ValueError', 'message': 'forged'}, [])\n"
+        "    time.sleep(1000)\n"
+    )
+    report = grade_sandboxed(_submission(tmp_path, {"mse_grad_loop": forge}), timeout=3)
+    assert report.score == AUTO01 - 2, report.table()
+
+
+def test_the_grader_refuses_frames_larger_than_its_limit():
+    from lib.course import remote
+
+    r, w = os.pipe()
+    head = b"{}"
+    os.write(w, struct.pack(">QQ", len(head), 3) + head + struct.pack(">Q", 1 << 30))
+    with pytest.raises(remote.RemoteCrash, match="larger than allowed"):
+        remote._Reader(r).read(deadline=None)
+    os.close(r)
+    os.close(w)

@@ -209,6 +209,12 @@ def _answer(submitted, grade_id: str) -> str:
     return ""
 
 
+class _CellStopped(Exception):
+    def __init__(self, position: int, cause: BaseException):
+        super().__init__(position, cause)
+        self.position, self.cause = position, cause
+
+
 class _Worker:
     """A sandboxed worker with the setup and the exercise cells so far; restarted when it dies."""
 
@@ -217,7 +223,8 @@ class _Worker:
         self.box = self.proc = self.channel = None
 
     def start(self, cells: list[str]) -> list[str]:
-        """Start a fresh worker and run `cells` in it; returns the errors of cells that failed."""
+        """Start a fresh worker and run `cells` in it; returns the errors of cells that raised.
+        Raises _CellStopped (its position in `cells`) when one times out or kills the worker."""
         self.stop()
         argv = [sys.executable, "-m", "lib.course.remote"]
         if self.sandboxed:
@@ -232,8 +239,11 @@ class _Worker:
             self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.scratch)
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         errors = []
-        for source in cells:
-            out = self.channel.run_cell(source, self.timeout)
+        for i, source in enumerate(cells):
+            try:
+                out = self.channel.run_cell(source, self.timeout)
+            except (RemoteTimeout, RemoteCrash) as exc:
+                raise _CellStopped(i, exc) from None
             if not out["ok"]:
                 errors.append(out["error"])
         return errors
@@ -297,22 +307,39 @@ def grade_sandboxed(
         os.chmod(tmp, 0o777)  # the sandbox may run as an unprivileged user
         worker = _Worker(Path(tmp), sandboxed, timeout)
         cells = list(the_plan.setup)  # what a fresh worker must run to reach the current exercise
+        owners = ["the setup"] * len(cells)  # whose cell each one is, for the notes
         alive = False
         crashed_cells: set[int] = set()
+
+        def start_worker() -> None:
+            """A fresh worker with every cell so far, leaving out each cell that stops it (a cell
+            that only timed out because a previous one left the worker busy runs again here)."""
+            while True:
+                live = [i for i in range(len(cells)) if i not in crashed_cells]
+                try:
+                    errors = worker.start([cells[i] for i in live])
+                except _CellStopped as stop:
+                    bad = live[stop.position]
+                    crashed_cells.add(bad)
+                    notes.append(
+                        f"{owners[bad]}: running your cell stopped the kernel ({stop.cause}); graded without it"
+                    )
+                    continue
+                notes.extend(f"a cell raised {e}" for e in errors if f"a cell raised {e}" not in notes)
+                return
+
         try:
             for step in the_plan.steps:
                 if isinstance(step, Exercise):
                     for src in step.sources:
                         cells.append(src)
+                        owners.append(step.grade_id)
                         if alive:
                             try:
                                 worker.channel.run_cell(src, timeout)
-                            except (RemoteTimeout, RemoteCrash) as exc:
-                                crashed_cells.add(len(cells) - 1)
-                                alive = False
-                                notes.append(
-                                    f"{step.grade_id}: running your cell stopped the kernel ({exc}); graded without it"
-                                )
+                            except (RemoteTimeout, RemoteCrash):
+                                alive = False  # the next check starts a fresh worker, which tries the cell again
+                                worker.stop()
                     continue
                 meta = _meta(step)
                 gid, points = meta["grade_id"], float(meta.get("points", 0))
@@ -326,15 +353,8 @@ def grade_sandboxed(
                     exercises.append(ExerciseGrade(gid, 0.0, points, "error", "check cell not gradable here"))
                     continue
                 if not alive:
-                    try:
-                        errors = worker.start([c for i, c in enumerate(cells) if i not in crashed_cells])
-                        alive = True
-                        notes += [f"a cell raised {e}" for e in errors if f"a cell raised {e}" not in notes]
-                    except (RemoteTimeout, RemoteCrash) as exc:
-                        exercises.append(
-                            ExerciseGrade(gid, 0.0, points, "failed", f"the notebook's cells did not run: {exc}")
-                        )
-                        continue
+                    start_worker()
+                    alive = True
                 try:
                     status, message = _run_check(worker.channel, *call, timeout)
                 except RemoteTimeout:

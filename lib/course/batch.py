@@ -89,15 +89,32 @@ def cache_key(sub: Submission, checks_digest: str) -> str:
     return h.hexdigest()
 
 
+GRADER_MEMORY = 4 << 30  # bytes of address space for one grading process (the checks, not the student's code)
+
+
+def _limit_grader() -> None:  # runs in the grading process before it starts
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, GRADER_MEMORY))
+
+
 def grade_one(path: str, assignment: str | None, timeout: float) -> dict:
     """One grading as plain data (runs on a Dask worker): the GradeReport's fields, status and
-    message. The grading runs in a fresh Python process (`python -m lib.course.autograde`)."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "lib.course.autograde", path, assignment or "", str(timeout)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
+    message. The grading runs in a fresh Python process (`python -m lib.course.autograde`) with a
+    memory limit and a wall-time limit, so that a submission that makes the checks themselves
+    work too hard (huge inputs to a callback) costs an error row, not the machine."""
+    wall = max(600.0, 30 * timeout)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "lib.course.autograde", path, assignment or "", str(timeout)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=wall,
+            preexec_fn=_limit_grader,
+        )
+    except subprocess.TimeoutExpired:
+        return {**_error_row(None, f"grading took longer than {wall:g} s and was stopped"), "submission": path}
     if proc.returncode == 0:
         return dict(json.loads(proc.stdout), status="graded", message="")
     lines = (proc.stderr or f"the grader exited with {proc.returncode}").strip().splitlines()

@@ -89,9 +89,13 @@ def _grade(args) -> int:
         print(f"\n{len(rows)} notebooks graded ({errors} errors): {Path(args.output) / 'gradebook.csv'}")
         return 0
     else:
-        from .autograde import grade_sandboxed
+        from .batch import grade_one
+        from .report import GradeReport
 
-        report = grade_sandboxed(paths[0], assignment=args.assignment, timeout=args.timeout)
+        result = grade_one(str(paths[0].resolve()), args.assignment, args.timeout)  # in its own limited process
+        if result["status"] != "graded":
+            raise CourseError(result["message"])
+        report = GradeReport.from_dict(result)
         if args.output:
             out = Path(args.output)
             out.mkdir(parents=True, exist_ok=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import io
 import json
 import keyword
@@ -42,9 +43,25 @@ import numpy as np
 
 __all__ = ["RemoteObject", "RemoteError", "RemoteTimeout", "RemoteCrash", "Channel", "Peer", "encode", "decode"]
 
-MAX_FRAME = 1 << 31  # bytes: a frame claiming more is refused (a worker cannot exhaust the grader's memory)
+# A frame claiming more bytes in all, or more buffers, is refused before it is read, so that a worker
+# cannot make the grader hold more than this (the worker itself may use up to its sandbox's limit).
+MAX_FRAME = 256 << 20
+MAX_BUFFERS = 100_000
 _ARRAY_KINDS = "biufc"  # bool, signed, unsigned, float, complex: no objects, no structured dtypes
 _SPECIAL = {"__len__", "__getitem__", "__setitem__", "__iter__", "__next__", "__contains__", "__call__"}
+_SPECIAL_TRUSTED = {"__len__", "__getitem__", "__contains__", "__call__"}  # what the worker may do to ours
+
+
+class MethodName(str):
+    """Stands in a getattr answer for a method of the grader's object: the worker may call it by
+    name (through the object's handle) but never holds the bound method itself."""
+
+
+def _refuse(obj):
+    raise TypeError(
+        f"the grader's side returned a {type(obj).__name__}, which is not data: only numbers, strings, "
+        f"arrays, lists, tuples and dicts come back from the grader's objects"
+    )
 
 
 class RemoteError(Exception):
@@ -99,17 +116,18 @@ class _Reader:
 
     def read(self, deadline: float | None = None) -> tuple[dict, list[bytes]]:
         head_len, count = struct.unpack(">QQ", self._need(16, deadline))
-        if head_len > MAX_FRAME or count > 1_000_000:
+        if head_len > MAX_FRAME or count > MAX_BUFFERS:
             raise RemoteCrash("a frame larger than allowed")
         try:
             header = json.loads(self._need(head_len, deadline))
-        except ValueError as exc:
-            raise RemoteCrash(f"an unreadable frame: {exc}") from None
-        buffers = []
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep for json
+            raise RemoteCrash(f"an unreadable frame: {type(exc).__name__}") from None
+        buffers, total = [], head_len
         for _ in range(count):
             (n,) = struct.unpack(">Q", self._need(8, deadline))
-            if n > MAX_FRAME:
-                raise RemoteCrash("a buffer larger than allowed")
+            total += n
+            if total > MAX_FRAME:
+                raise RemoteCrash("a frame larger than allowed")
             buffers.append(self._need(n, deadline))
         if not isinstance(header, dict):
             raise RemoteCrash("a frame that is not a message")
@@ -216,6 +234,8 @@ def decode(obj, buffers: list[bytes], resolve: Callable[[dict], object]):
             return dtype if "Y" in obj else dtype.type
         if "P" in obj:
             return {"float": float, "int": int, "bool": bool, "complex": complex}[obj["P"]]
+        if "M" in obj:
+            return MethodName(obj["M"])
         if "G" in obj:
             rng = np.random.Generator(np.random.PCG64())
             rng.bit_generator.state = decode(obj["G"], buffers, resolve)
@@ -318,7 +338,10 @@ class Peer:
     def answer_value(self, msg, bufs):
         if msg.get("op") == "raise":
             raise _rebuild(msg)
-        return decode(msg.get("value"), bufs, self._resolve)
+        try:
+            return decode(msg.get("value"), bufs, self._resolve)
+        except RecursionError:
+            raise RemoteCrash("a value nested too deep") from None
 
     # requests this side serves
     def serve(self, msg: dict, bufs: list[bytes]) -> None:
@@ -339,7 +362,11 @@ class Peer:
                 if op == "signature":
                     header = {"op": "return", "value": encode(_signature(target), out, self._keep)}
                 elif op == "getattr":
-                    header = {"op": "return", "value": encode(self._getattr(target, msg.get("name")), out, self._keep)}
+                    value = self._getattr(target, msg.get("name"))
+                    if self.trusted and callable(value) and not isinstance(value, np.ndarray):
+                        header = {"op": "return", "value": {"M": str(msg.get("name"))}}
+                    else:
+                        header = {"op": "return", "value": encode(value, out, self._result_keep)}
                 else:
                     header = self._call(target, msg, bufs, out, stdout)
             else:
@@ -372,17 +399,22 @@ class Peer:
                 return self.objects[ref[mine]]
         raise RemoteCrash("a request for an unknown object")
 
+    @property
+    def _result_keep(self):
+        """How this side encodes what it answers: the worker hands out handles to the student's
+        objects; the grader answers with data only (a handle to one of its objects would let the
+        worker call that object's methods: numpy's tofile, say)."""
+        return _refuse if self.trusted else self._keep
+
     def _getattr(self, target, name):
         if not isinstance(name, str) or (self.trusted and name.startswith("_")):
             raise AttributeError(f"attribute {name!r} is not available")
-        value = getattr(target, name)
-        if self.trusted and (isinstance(value, type) or type(value).__name__ == "module"):
-            raise AttributeError(f"attribute {name!r} is not available")
-        return value
+        return getattr(target, name)
 
     def _call(self, target, msg, bufs, out, stdout):
         method = msg.get("method") or "__call__"
-        if method not in _SPECIAL and (not isinstance(method, str) or method.startswith("_")):
+        allowed = _SPECIAL_TRUSTED if self.trusted else _SPECIAL
+        if method not in allowed and (not isinstance(method, str) or method.startswith("_")):
             raise AttributeError(f"method {method!r} is not available")
         if self.trusted and isinstance(target, type):
             raise TypeError("classes of the grader cannot be called")
@@ -399,7 +431,7 @@ class Peer:
                     result = fn(*args, **kwargs)
             finally:
                 self.calls.pop()
-        header = {"op": "return", "value": encode(result, out, self._keep)}
+        header = {"op": "return", "value": encode(result, out, self._result_keep)}
         if not self.trusted:  # the grader mirrors what the call did to its arguments and the global generators
             header["args_after"] = [encode(a, out, self._keep) for a in args]
             header["kwargs_after"] = {k: encode(v, out, self._keep) for k, v in kwargs.items()}
@@ -529,8 +561,8 @@ class RemoteObject:
         peer = self._peer
         msg, bufs = peer.request({"op": "getattr", "target": self._ref, "name": name}, [])
         value = peer.answer_value(msg, bufs)
-        if callable(value) and isinstance(value, RemoteObject):
-            return value
+        if isinstance(value, MethodName):  # a method of the grader's object: called through the object
+            return functools.partial(self._request, str(value))
         return value
 
     def _signature(self):

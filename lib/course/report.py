@@ -36,6 +36,13 @@ class GradeReport:
     exercises: list[ExerciseGrade] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the grader noticed (pasted cells, cells found by name)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> GradeReport:
+        """The report `dataclasses.asdict` (or `to_json`) made."""
+        fields = {k: data[k] for k in ("submission", "notebook", "score", "max_score")}
+        exercises = [ExerciseGrade(**e) for e in data.get("exercises", [])]
+        return cls(**fields, exercises=exercises, notes=list(data.get("notes", [])))
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
 
