@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib.course.autograde import check_call, grade_sandboxed
+from lib.course.autograde import check_call, grade_sandboxed, make_bundle
 from lib.course.sandbox import available
 from lib.paths import ROOT
 
@@ -203,3 +203,25 @@ def test_the_grader_refuses_frames_larger_than_its_limit():
         remote._Reader(r).read(deadline=None)
     os.close(r)
     os.close(w)
+
+
+def test_against_a_bundle_the_references_are_out_of_reach(tmp_path):
+    # a student who imports lib's reference (or reads it from the checkout) gets nothing for it
+    bundle = make_bundle("01_linear_regression", tmp_path / "bundle")
+    steal = (
+        "from lib.linear_regression import mse_loss as _ref\n"
+        "def mse_loss(W, b, X, y):\n    return _ref(W, b, X, y)\n"
+    )
+    read = (
+        "import pathlib\n"
+        f"_src = pathlib.Path({str(ROOT / 'lib' / 'linear_regression.py')!r}).read_text()\n"
+        "exec(_src)\n"
+    )
+    report = grade_sandboxed(_submission(tmp_path, {"mse_loss": steal, "mse_grad": read}), bundle=bundle)
+    scores = _scores(report)
+    assert scores["check_mse_loss"] == 0 and scores["check_mse_grad"] == 0, report.table()
+    # the reference in the bundle raises NotImplementedError: the check says "not implemented yet"
+    assert "not implemented yet" in {e.grade_id: e for e in report.exercises}["check_mse_loss"].message
+    # what does not build on mse_loss or mse_grad keeps its points
+    for gid in ["mse_grad_loop", "normal_equation", "numerical_hessian", "standardize", "ridge_normal_equation"]:
+        assert scores[f"check_{gid}"] == 2, report.table()

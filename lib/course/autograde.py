@@ -171,6 +171,21 @@ def _bound(stmt) -> set[str]:
     return {n.id for t in targets if t is not None for n in ast.walk(t) if isinstance(n, ast.Name)}
 
 
+def _imports_lib(stmt) -> bool:
+    if isinstance(stmt, ast.Import):
+        return any(a.name.split(".")[0] == "lib" for a in stmt.names)
+    return isinstance(stmt, ast.ImportFrom) and (stmt.module or "").split(".")[0] == "lib"
+
+
+def _free(tree) -> set[str]:
+    """Names the code reads but never binds itself (parameters, assignments, its own functions):
+    what it needs from elsewhere. An approximation that ignores scopes, which is enough here."""
+    bound = {n.arg for n in ast.walk(tree) if isinstance(n, ast.arg)}
+    bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    return _used(tree) - bound
+
+
 def _used(tree) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
 
@@ -182,7 +197,7 @@ def needed_setup(setup: list[str], code: list[str]) -> list[str]:
     used: set[str] = set()
     for src in code:
         with contextlib.suppress(SyntaxError):
-            used |= _used(ast.parse(src))
+            used |= _free(ast.parse(src))
     stmts = []  # (source, bound names, used names), in order
     for src in setup:
         try:
@@ -190,7 +205,11 @@ def needed_setup(setup: list[str], code: list[str]) -> list[str]:
         except SyntaxError:
             stmts.append((src, {"*"}, set()))
             continue
-        stmts += [(ast.get_source_segment(src, st), _bound(st), _used(st)) for st in tree.body]
+        for st in tree.body:
+            bound = _bound(st)
+            if _imports_lib(st):  # lib's own modules are cheap, and importing one may register things
+                bound = bound | {"*"}
+            stmts.append((ast.get_source_segment(src, st), bound, _used(st)))
     keep = [False] * len(stmts)
     changed = True
     while changed:
@@ -209,6 +228,22 @@ def _answer(submitted, grade_id: str) -> str:
     return ""
 
 
+def _checkout_but_environment() -> list[Path]:
+    """Every folder of the checkout (lib, solutions, tests, .git, ...) except the one holding this
+    Python's environment (.venv); its top-level files (README, Makefile) hold no solutions."""
+    prefix = Path(sys.prefix).resolve()
+    return [p for p in ROOT.iterdir() if p.is_dir() and p.resolve() != prefix and p.resolve() not in prefix.parents]
+
+
+def make_bundle(assignment: str, to: Path, root: Path = ROOT) -> Path:
+    """The release bundle a submission of `assignment` is graded against: its notebooks and a lib
+    without its references (those of earlier assignments stay, as in the students' bundle)."""
+    from ..paths import assignment_names
+    from .bundle import release
+
+    return release([assignment], to, due=[a for a in assignment_names(root) if a < assignment], root=root)
+
+
 class _CellStopped(Exception):
     def __init__(self, position: int, cause: BaseException):
         super().__init__(position, cause)
@@ -218,8 +253,8 @@ class _CellStopped(Exception):
 class _Worker:
     """A sandboxed worker with the setup and the exercise cells so far; restarted when it dies."""
 
-    def __init__(self, scratch: Path, sandboxed: bool, timeout: float):
-        self.scratch, self.sandboxed, self.timeout = scratch, sandboxed, timeout
+    def __init__(self, scratch: Path, sandboxed: bool, timeout: float, bundle: Path | None = None):
+        self.scratch, self.sandboxed, self.timeout, self.bundle = scratch, sandboxed, timeout, bundle
         self.box = self.proc = self.channel = None
 
     def start(self, cells: list[str]) -> list[str]:
@@ -231,13 +266,21 @@ class _Worker:
             from .sandbox import Limits, Sandbox
 
             limits = Limits(memory_mb=3072, cpu_seconds=int(self.timeout * 20), wall_seconds=self.timeout * 40)
-            self.box = Sandbox(argv, self.scratch, limits, hide=[ROOT / "solutions"])
+            hide, env, readonly = [ROOT / "solutions"], None, []
+            if self.bundle is not None:  # the bundle's lib, without references; the checkout hidden
+                hide, env, readonly = _checkout_but_environment(), {"PYTHONPATH": str(self.bundle)}, [self.bundle]
+            self.box = Sandbox(argv, self.scratch, limits, hide=hide, env=env, readonly=readonly)
             self.proc = self.box.__enter__()
         else:
             import subprocess
 
             self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.scratch)
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
+        try:  # the worker must come up before any cell can be blamed for stopping it
+            self.channel.run_cell("pass", self.timeout)
+        except (RemoteTimeout, RemoteCrash) as exc:
+            detail = self.box.stderr().strip().splitlines()[-1:] if self.box is not None else []
+            raise GradeError(f"the grading worker did not start ({exc}) {' '.join(detail)}".strip()) from None
         errors = []
         for i, source in enumerate(cells):
             try:
@@ -282,12 +325,16 @@ def grade_sandboxed(
     timeout: float = 60.0,
     sandboxed: bool = True,
     root: Path = ROOT,
+    bundle: Path | str | None = None,
 ) -> GradeReport:
     """Grade one submitted notebook: the student's code in a sandbox, the checks here.
 
     timeout: seconds for each cell and each check (a runaway exercise is stopped and costs only
     its own points). sandboxed: False runs the worker as a plain subprocess (for development
-    only; it gives no protection). Raises GradeError when the notebook cannot be matched or read.
+    only; it gives no protection). bundle: a release bundle (`make_bundle`, `course release`) whose
+    lib the sandbox imports, with the checkout hidden, so that no reference solution of the
+    assignment is within the student's reach; None: the checkout's lib (references included).
+    Raises GradeError when the notebook cannot be matched or read.
     """
     submission, _ = checked_paths(submission, None)
     if sandboxed:
@@ -305,7 +352,7 @@ def grade_sandboxed(
     exercises: list[ExerciseGrade] = []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         os.chmod(tmp, 0o777)  # the sandbox may run as an unprivileged user
-        worker = _Worker(Path(tmp), sandboxed, timeout)
+        worker = _Worker(Path(tmp), sandboxed, timeout, Path(bundle).resolve() if bundle else None)
         cells = list(the_plan.setup)  # what a fresh worker must run to reach the current exercise
         owners = ["the setup"] * len(cells)  # whose cell each one is, for the notes
         alive = False
@@ -384,13 +431,14 @@ def grade_sandboxed(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m lib.course.autograde SUBMISSION [ASSIGNMENT] [TIMEOUT]`: the report as JSON on
+    """`python -m lib.course.autograde SUBMISSION ASSIGNMENT TIMEOUT [BUNDLE]`: the report as JSON on
     stdout (exit 0), or the GradeError's message on stderr (exit 2). Batch grading runs each
     submission this way, in a fresh process: nothing of one grading (the global random state a
     check compares, a cache) can reach the next, and Dask's own threads cannot disturb a check."""
     args = sys.argv[1:] if argv is None else argv
     try:
-        report = grade_sandboxed(args[0], assignment=args[1] or None, timeout=float(args[2]))
+        bundle = args[3] if len(args) > 3 and args[3] else None
+        report = grade_sandboxed(args[0], assignment=args[1] or None, timeout=float(args[2]), bundle=bundle)
     except GradeError as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -398,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-__all__ = ["grade_sandboxed", "plan", "check_call", "GradeError", "main"]
+__all__ = ["grade_sandboxed", "make_bundle", "plan", "check_call", "GradeError", "main"]
 
 if __name__ == "__main__":
     sys.exit(main())

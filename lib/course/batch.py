@@ -25,6 +25,7 @@ import hashlib
 import html
 import json
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
@@ -98,7 +99,7 @@ def _limit_grader() -> None:  # runs in the grading process before it starts
     resource.setrlimit(resource.RLIMIT_AS, (GRADER_MEMORY, GRADER_MEMORY))
 
 
-def grade_one(path: str, assignment: str | None, timeout: float) -> dict:
+def grade_one(path: str, assignment: str | None, timeout: float, bundle: str | None = None) -> dict:
     """One grading as plain data (runs on a Dask worker): the GradeReport's fields, status and
     message. The grading runs in a fresh Python process (`python -m lib.course.autograde`) with a
     memory limit and a wall-time limit, so that a submission that makes the checks themselves
@@ -106,7 +107,7 @@ def grade_one(path: str, assignment: str | None, timeout: float) -> dict:
     wall = max(600.0, 30 * timeout)
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "lib.course.autograde", path, assignment or "", str(timeout)],
+            [sys.executable, "-m", "lib.course.autograde", path, assignment or "", str(timeout), bundle or ""],
             capture_output=True,
             text=True,
             cwd=ROOT,
@@ -125,7 +126,14 @@ def _error_row(sub: Submission | None, message: str) -> dict:
     return {"status": "error", "message": message, "exercises": [], "score": 0.0, "max_score": 0.0, "notebook": ""}
 
 
-def _run(todo: list, workers: int, scheduler: str | None, timeout: float, done: Callable[[Submission, dict], None]):
+def _run(
+    todo: list,
+    bundles: dict,
+    workers: int,
+    scheduler: str | None,
+    timeout: float,
+    done: Callable[[Submission, dict], None],
+):
     """Grade `todo` on Dask, calling done(submission, result) as each finishes."""
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -141,7 +149,9 @@ def _run(todo: list, workers: int, scheduler: str | None, timeout: float, done: 
         )
         client = Client(cluster)
     try:
-        futures = {client.submit(grade_one, str(s.path), s.assignment, timeout, pure=False): s for s in todo}
+        futures = {
+            client.submit(grade_one, str(s.path), s.assignment, timeout, bundles.get(s), pure=False): s for s in todo
+        }
         for fut in as_completed(futures):
             sub = futures[fut]
             try:
@@ -198,11 +208,32 @@ def grade_many(
             progress(f"  {sub.student:20s} {sub.path.name:40s} {_total(result)}")
 
     if todo:
-        _run(list(todo), workers, scheduler, timeout, done)
+        _run(list(todo), _bundles(list(todo), out / "bundles"), workers, scheduler, timeout, done)
     rows = [_row(s, results[s]) for s in subs]
     write_gradebook(rows, out / "gradebook.csv")
     write_feedback(subs, results, out / "feedback")
     return rows
+
+
+def _bundles(subs: list[Submission], folder: Path) -> dict:
+    """{submission: release bundle to grade it against}, one bundle per assignment, made afresh in
+    folder/<assignment>/ (with a scheduler elsewhere, folder must be visible to its workers)."""
+    from .autograde import make_bundle
+    from .report import find_solution
+
+    made: dict[str, str] = {}
+    out = {}
+    for s in subs:
+        try:
+            assignment = find_solution(s.path, s.assignment).parent.name
+        except GradeError:
+            continue  # graded as an error row
+        if assignment not in made:
+            target = folder / assignment
+            shutil.rmtree(target, ignore_errors=True)
+            made[assignment] = str(make_bundle(assignment, target))
+        out[s] = made[assignment]
+    return out
 
 
 def _total(result: dict) -> str:

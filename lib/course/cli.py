@@ -6,6 +6,7 @@ course check                       fail unless the release is exactly what gener
 course execute [ASSIGNMENT ...]    re-run solution notebooks, store their outputs
 course run [ASSIGNMENT ...]        generate, then execute the whole course; print a summary
 course grade SUBMISSION|FOLDER...  grade notebooks, each in a sandbox; a class into a CSV gradebook
+course release A... --to DIR       the student bundle: notebooks, a lib without the references of A...
 course fetch NAME                  download a dataset into datasets/ (checked by SHA-256)
 course mutate [ASSIGNMENT ...]     mutation-test every graded check with mutmut (make mutation)
 """
@@ -19,7 +20,7 @@ from .. import __version__
 from ..paths import ROOT, CourseError, require_checkout, solution_notebooks
 
 # Commands that read solutions/ and so need the repository, not an installed copy.
-NEEDS_CHECKOUT = {"start", "generate", "check", "execute", "run", "grade", "mutate"}
+NEEDS_CHECKOUT = {"start", "generate", "check", "execute", "run", "grade", "mutate", "release"}
 
 
 def _start(args) -> int:
@@ -89,10 +90,15 @@ def _grade(args) -> int:
         print(f"\n{len(rows)} notebooks graded ({errors} errors): {Path(args.output) / 'gradebook.csv'}")
         return 0
     else:
-        from .batch import grade_one
-        from .report import GradeReport
+        import tempfile
 
-        result = grade_one(str(paths[0].resolve()), args.assignment, args.timeout)  # in its own limited process
+        from .autograde import make_bundle
+        from .batch import grade_one
+        from .report import GradeReport, find_solution
+
+        with tempfile.TemporaryDirectory(prefix="course-bundle-") as tmp:  # no reference within the student's reach
+            bundle = make_bundle(find_solution(paths[0].resolve(), args.assignment).parent.name, Path(tmp) / "b")
+            result = grade_one(str(paths[0].resolve()), args.assignment, args.timeout, str(bundle))
         if result["status"] != "graded":
             raise CourseError(result["message"])
         report = GradeReport.from_dict(result)
@@ -101,6 +107,16 @@ def _grade(args) -> int:
             out.mkdir(parents=True, exist_ok=True)
             (out / "report.json").write_text(report.to_json() + "\n", encoding="utf-8")
     print(report.to_json() if args.json else report.table())
+    return 0
+
+
+def _release(args) -> int:
+    from pathlib import Path
+
+    from .bundle import release
+
+    to = release(args.assignments, Path(args.to), due=args.due or ())
+    print(f"wrote the bundle of {', '.join(args.assignments)} into {to}")
     return 0
 
 
@@ -209,6 +225,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.set_defaults(func=_grade)
+    p = sub.add_parser(
+        "release", help="write the student bundle: released notebooks and a lib without their references"
+    )
+    p.add_argument("assignments", nargs="+", help="the assignments released so far")
+    p.add_argument("--to", required=True, help="a new (or empty) folder for the bundle")
+    p.add_argument("--due", nargs="*", help="assignments past their due date: their references stay in lib")
+    p.set_defaults(func=_release)
     p = sub.add_parser("fetch", help="download a dataset into datasets/, checked by SHA-256")
     p.add_argument("name", choices=["mnist_full", "fashion_mnist", "cifar10"])
     p.set_defaults(func=_fetch)

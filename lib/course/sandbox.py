@@ -8,6 +8,8 @@ else is needed, and no daemon. Inside:
 - one scratch directory (the caller's, bound at the same path) is writable; it is the working
   directory and HOME. /tmp is a private empty tmpfs (of at most limits.file_mb, as it takes memory),
   /dev and /proc are fresh;
+- each path in `readonly` is shown read-only at its own path even where /tmp or a hidden folder
+  would cover it (the release bundle a grading worker imports);
 - each path in `hide` is an empty read-only directory (e.g. the checkout's solutions/), and so is
   the grading user's home when it is closed to others (e.g. /root), but for this Python's files;
 - no network (a private loopback only), new PID, IPC, UTS and cgroup namespaces, a new session
@@ -206,14 +208,16 @@ def command(
     limits: Limits = Limits(),
     hide: Sequence[Path] = (),
     env: Mapping[str, str] | None = None,
+    readonly: Sequence[Path] = (),
 ) -> list[str]:
     """The bwrap command line that runs argv inside the sandbox (see the module docstring).
 
     argv: the command (argv[0] is looked up on the inside PATH); scratch: an existing directory,
     writable inside, the working directory and HOME; hide: existing directories shown empty and
-    read-only; env: variables added to the minimal environment. Raises SandboxError for a missing
-    scratch or hidden directory, ValueError for an empty argv. Does not start anything, and does not
-    prepare scratch for uid 65534 (Sandbox does).
+    read-only; env: variables added to the minimal environment; readonly: existing directories
+    shown read-only at their path (bound after /tmp and hide, so that they show through). Raises
+    SandboxError for a missing scratch or hidden directory, ValueError for an empty argv. Does not
+    start anything, and does not prepare scratch for uid 65534 (Sandbox does).
     """
     if not argv:
         raise ValueError("argv must name a command, got an empty list")
@@ -226,6 +230,9 @@ def command(
     for path in hide:
         path = _absolute(path, "each hidden path")
         line += ["--size", str(mib), "--tmpfs", str(path), "--remount-ro", str(path)]
+    for path in readonly:
+        path = _absolute(path, "each read-only path")
+        line += ["--ro-bind", str(path), str(path)]
     if home:  # last: scratch or a hidden path may lie under it
         line += ["--remount-ro", home[1]]
     line += ["--unshare-user", "--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID)]
@@ -295,10 +302,11 @@ class Sandbox:
         limits: Limits = Limits(),
         hide: Sequence[Path] = (),
         env: Mapping[str, str] | None = None,
+        readonly: Sequence[Path] = (),
     ):
         self.limits = limits
         self.scratch = _absolute(scratch, "scratch")
-        self.argv = command(argv, self.scratch, limits, hide, env)
+        self.argv = command(argv, self.scratch, limits, hide, env, readonly)
         self.timed_out = False
         self.proc: subprocess.Popen | None = None
         self._stderr = None
