@@ -128,7 +128,6 @@ def test_attacks_score_only_the_honest_part(attack, tmp_path):
 
 
 def test_a_runaway_or_crashing_exercise_costs_only_its_own_points(tmp_path):
-    # (an exercise whose solution calls a broken one fails too: ridge_grad calling mse_grad)
     edits = {
         "mse_grad_loop": "def mse_grad_loop(*args):\n    while True:\n        pass\n",
         "standardize": "import os\ndef standardize(*args):\n    os._exit(3)\n",
@@ -138,6 +137,15 @@ def test_a_runaway_or_crashing_exercise_costs_only_its_own_points(tmp_path):
     assert "time limit" in by_id["check_mse_grad_loop"].message
     assert "crashed" in by_id["check_standardize"].message
     assert report.score == AUTO01 - 4, report.table()  # every other exercise keeps its points
+
+
+def test_a_broken_function_costs_only_its_own_points(tmp_path):
+    # gradient_descent, minibatch_sgd and ridge_grad call mse_grad: after mse_grad fails its own
+    # check, the reference stands in for it (running in the grader), and they keep their points
+    broken = "def mse_grad(W, b, X, y):\n    return 0 * W, 0.0\n"
+    report = grade_sandboxed(_submission(tmp_path, {"mse_grad": broken}))
+    assert report.score == AUTO01 - 2, report.table()
+    assert any("reference mse_grad in its place" in n for n in report.notes)
 
 
 def test_nothing_outlives_the_grading(tmp_path):
@@ -209,13 +217,10 @@ def test_against_a_bundle_the_references_are_out_of_reach(tmp_path):
     # a student who imports lib's reference (or reads it from the checkout) gets nothing for it
     bundle = make_bundle("01_linear_regression", tmp_path / "bundle")
     steal = (
-        "from lib.linear_regression import mse_loss as _ref\n"
-        "def mse_loss(W, b, X, y):\n    return _ref(W, b, X, y)\n"
+        "from lib.linear_regression import mse_loss as _ref\ndef mse_loss(W, b, X, y):\n    return _ref(W, b, X, y)\n"
     )
     read = (
-        "import pathlib\n"
-        f"_src = pathlib.Path({str(ROOT / 'lib' / 'linear_regression.py')!r}).read_text()\n"
-        "exec(_src)\n"
+        f"import pathlib\n_src = pathlib.Path({str(ROOT / 'lib' / 'linear_regression.py')!r}).read_text()\nexec(_src)\n"
     )
     report = grade_sandboxed(_submission(tmp_path, {"mse_loss": steal, "mse_grad": read}), bundle=bundle)
     scores = _scores(report)

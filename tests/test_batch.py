@@ -46,8 +46,8 @@ def test_a_class_grades_into_a_gradebook_and_feedback_and_resumes(tmp_path):
     assert float(book["alice"]["check_mse_loss"]) == 2 and book["alice"]["q_bias_slow"] == ""  # by hand
     assert float(book["bob"]["total"]) == 0
     assert book["carol"]["status"] == "error" and "not a readable notebook" in book["carol"]["message"]
-    # eve's gradient_descent and minibatch_sgd call her broken mse_loss: 3 exercises lost
-    assert float(book["<b>eve"]["total"]) == 14 and float(book["<b>eve"]["check_mse_loss"]) == 0
+    # eve's gradient_descent and minibatch_sgd call her broken mse_loss: graded with the reference in its place
+    assert float(book["<b>eve"]["total"]) == 18 and float(book["<b>eve"]["check_mse_loss"]) == 0
     page = (out / "feedback" / "_b_eve.html").read_text()
     assert "&lt;script&gt;" in page and "<script>" not in page
     assert (out / "feedback" / "alice.html").is_file()

@@ -244,6 +244,20 @@ def make_bundle(assignment: str, to: Path, root: Path = ROOT) -> Path:
     return release([assignment], to, due=[a for a in assignment_names(root) if a < assignment], root=root)
 
 
+def _reference_function(check: str):
+    """The plain function that is the reference of `check` (lib.checks.references), or None for a
+    class or method exercise, which cannot stand in through the pipe."""
+    import inspect
+
+    from ..checks.references import REFERENCES, resolve
+
+    entry = REFERENCES.get(check)
+    if entry is None:
+        return None
+    obj = resolve(entry.objects[0])
+    return obj if inspect.isfunction(obj) and "." not in obj.__qualname__ else None
+
+
 class _CellStopped(Exception):
     def __init__(self, position: int, cause: BaseException):
         super().__init__(position, cause)
@@ -358,6 +372,14 @@ def grade_sandboxed(
         alive = False
         crashed_cells: set[int] = set()
 
+        stand_ins: dict[str, str] = {}  # a failed exercise's global -> the check it failed
+
+        def bind_stand_ins() -> None:
+            """Put the reference in place of each function whose own check failed, so that a later
+            exercise calling it is graded on its own code (the reference runs here, in the grader)."""
+            for name, check in stand_ins.items():
+                worker.channel.bind(name, _reference_function(check))
+
         def start_worker() -> None:
             """A fresh worker with every cell so far, leaving out each cell that stops it (a cell
             that only timed out because a previous one left the worker busy runs again here)."""
@@ -373,6 +395,8 @@ def grade_sandboxed(
                     )
                     continue
                 notes.extend(f"a cell raised {e}" for e in errors if f"a cell raised {e}" not in notes)
+                with contextlib.suppress(RemoteTimeout, RemoteCrash):  # a dead worker shows at the next check
+                    bind_stand_ins()
                 return
 
         try:
@@ -384,6 +408,7 @@ def grade_sandboxed(
                         if alive:
                             try:
                                 worker.channel.run_cell(src, timeout)
+                                bind_stand_ins()  # the cell may have redefined a stood-in function
                             except (RemoteTimeout, RemoteCrash):
                                 alive = False  # the next check starts a fresh worker, which tries the cell again
                                 worker.stop()
@@ -416,6 +441,17 @@ def grade_sandboxed(
                 except Exception as exc:  # the check itself met something it could not handle
                     status, message = "failed", f"{type(exc).__name__}: {exc}"[:400]
                 exercises.append(ExerciseGrade(gid, points if status == "passed" else 0.0, points, status, message))
+                if status != "passed":
+                    for name in call[1]:
+                        if _reference_function(call[0]) is not None and name not in stand_ins:
+                            stand_ins[name] = call[0]
+                            notes.append(
+                                f"{name} failed its check: later exercises that call it were graded with the "
+                                f"reference {name} in its place"
+                            )
+                    if alive:
+                        with contextlib.suppress(RemoteTimeout, RemoteCrash):
+                            bind_stand_ins()
                 if not alive:
                     worker.stop()
         finally:
