@@ -230,3 +230,16 @@ def test_against_a_bundle_the_references_are_out_of_reach(tmp_path):
     # what does not build on mse_loss or mse_grad keeps its points
     for gid in ["mse_grad_loop", "normal_equation", "numerical_hessian", "standardize", "ridge_normal_equation"]:
         assert scores[f"check_{gid}"] == 2, report.table()
+
+
+def test_a_duplicated_exercise_cell_grades_the_last_copy(tmp_path):
+    nb = nbformat.read(NB01, as_version=4)
+    i = next(k for k, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "mse_loss")
+    first = nbformat.from_dict(nb.cells[i])
+    first.source = "def mse_loss(*args):\n    raise NotImplementedError()\n"  # an old attempt, kept above
+    nb.cells.insert(i, first)
+    path = tmp_path / NB01.name
+    nbformat.write(nb, path)
+    report = grade_sandboxed(path)
+    assert report.score == AUTO01, report.table()
+    assert any("2 cells carry this exercise's id" in n for n in report.notes)

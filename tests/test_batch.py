@@ -72,3 +72,12 @@ def test_find_submissions_reads_the_nbgrader_layout_and_loose_files(tmp_path):
     assert loose[0].student == "01_linear_regression" and loose[0].assignment is None
     with pytest.raises(GradeError, match="no submissions found"):
         find_submissions([tmp_path / "out"] if (tmp_path / "out").mkdir() is None else [])
+
+
+def test_a_running_dask_scheduler_can_do_the_work(tmp_path):
+    from dask.distributed import LocalCluster
+
+    folder = _class(tmp_path)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        rows = grade_many([folder], tmp_path / "out", scheduler=cluster.scheduler_address, progress=None)
+    assert {r["student"]: r["status"] for r in rows}["alice"] == "graded"
