@@ -6,8 +6,9 @@ else is needed, and no daemon. Inside:
 - the whole file system is visible read-only (`--ro-bind / /`): the checkout, lib/, the virtual
   environment with its site-packages and every __pycache__ cannot be changed;
 - one scratch directory (the caller's, bound at the same path) is writable; it is the working
-  directory and HOME. /tmp is a private empty tmpfs (of at most limits.file_mb, as it takes memory),
-  /dev and /proc are fresh;
+  directory and HOME. /tmp is a private tmpfs (of at most limits.file_mb, as it takes memory),
+  empty but for what this Python and the course need when they live there (a CI clone and its
+  .venv under /tmp), bound back read-only; /dev and /proc are fresh;
 - each path in `readonly` is shown read-only at its own path even where /tmp or a hidden folder
   would cover it (the release bundle a grading worker imports);
 - each path in `hide` is an empty read-only directory (e.g. the checkout's solutions/), and so is
@@ -184,20 +185,27 @@ def _absolute(path: Path | str, name: str) -> Path:
     return path.resolve()
 
 
+def _needed_under(root: Path) -> list[Path]:
+    """What this Python and this course need that lies under root (its prefixes, sys.path entries,
+    the folder holding the `lib` package), fewest folders first: the paths to bind back read-only
+    where the sandbox replaces root (a private home, /tmp)."""
+    wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
+    wanted |= {Path(entry) for entry in sys.path if entry}
+    wanted.add(Path(__file__).resolve().parents[2])  # lib/course/sandbox.py -> the folder holding lib
+    needed = sorted({p.resolve() for p in wanted if p.resolve().is_relative_to(root) and p.resolve().exists()})
+    return [p for p in needed if p != root and not any(p != q and p.is_relative_to(q) for q in needed)]
+
+
 def _private_home_masks() -> list[str]:
     """bwrap arguments that show a home directory closed to others (e.g. /root, mode 0700) as an empty
-    directory, except the parts this Python needs (its prefixes and sys.path entries), bound back
-    read-only; command() remounts it read-only after the other mounts. Started by root, the sandbox
-    could otherwise read it all (credentials included)."""
+    directory, except the parts this Python needs (`_needed_under`), bound back read-only; command()
+    remounts it read-only after the other mounts. Started by root, the sandbox could otherwise read
+    it all (credentials included)."""
     home = Path.home().resolve()
     if not home.is_dir() or home.is_relative_to("/tmp") or home == Path("/") or home.stat().st_mode & 0o005:
         return []  # open to others anyway, or under /tmp, which the sandbox replaces
-    wanted = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.executable).resolve().parent.parent}
-    wanted |= {Path(entry) for entry in sys.path if entry}
-    needed = sorted({p.resolve() for p in wanted if p.resolve().is_relative_to(home) and p.resolve().exists()})
-    needed = [p for p in needed if p != home and not any(p != q and p.is_relative_to(q) for q in needed)]
     masks = ["--tmpfs", str(home)]
-    for path in needed:
+    for path in _needed_under(home):
         masks += ["--ro-bind", str(path), str(path)]
     return masks
 
@@ -226,7 +234,10 @@ def command(
     line = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     home = _private_home_masks()
     line += home
-    line += ["--size", str(limits.file_mb * mib), "--tmpfs", "/tmp", "--bind", str(scratch), str(scratch)]
+    line += ["--size", str(limits.file_mb * mib), "--tmpfs", "/tmp"]
+    for path in _needed_under(Path("/tmp").resolve()):  # a checkout and its .venv under /tmp (a CI clone)
+        line += ["--ro-bind", str(path), str(path)]
+    line += ["--bind", str(scratch), str(scratch)]
     for path in hide:
         path = _absolute(path, "each hidden path")
         line += ["--size", str(mib), "--tmpfs", str(path), "--remount-ro", str(path)]
