@@ -237,7 +237,7 @@ def decode(obj, buffers: list[bytes], resolve: Callable[[dict], object]):
         if "M" in obj:
             return MethodName(obj["M"])
         if "G" in obj:
-            rng = np.random.Generator(np.random.PCG64())
+            rng = np.random.Generator(np.random.PCG64(0))  # seeded: no OS entropy read, the state is replaced
             rng.bit_generator.state = decode(obj["G"], buffers, resolve)
             return rng
         if "H" in obj or "O" in obj:
@@ -260,8 +260,8 @@ def _write_back(original, new) -> None:
             for k in list(original):
                 if k not in new:
                     del original[k]
+            mirrored = (np.ndarray, dict, list, np.random.Generator)
             for k, v in new.items():
-                mirrored = (np.ndarray, dict, list, np.random.Generator)
                 if k in original and type(original[k]) is type(v) and isinstance(v, mirrored):
                     _write_back(original[k], v)
                 elif k not in original or not _equal(original[k], v):

@@ -437,13 +437,14 @@ def run(
     hide: Sequence[Path] = (),
     env: Mapping[str, str] | None = None,
     input: bytes | None = None,
+    readonly: Sequence[Path] = (),
 ) -> Result:
     """Run argv in a sandbox to completion, or until the wall limit kills it; see Sandbox.
 
     input: bytes written to its stdin (then closed). Returns Result(returncode, stdout, stderr,
     timed_out); stdout keeps at most STDOUT_CAP bytes. Raises SandboxError as Sandbox does.
     """
-    box = Sandbox(argv, scratch, limits, hide=hide, env=env)
+    box = Sandbox(argv, scratch, limits, hide=hide, env=env, readonly=readonly)
     with box as proc:
         out: list[bytes] = []
         reader = threading.Thread(target=_drain, args=(proc.stdout, out, STDOUT_CAP), daemon=True)
